@@ -1,0 +1,10 @@
+"""Piccolo's configuration: the engine from ACCORD_DATABASE_URL and every app's registry."""
+
+from piccolo.conf.apps import AppRegistry
+
+from tenants.database import make_engine
+from tenants.settings import load_settings
+
+DB = make_engine(load_settings().database)
+
+APP_REGISTRY = AppRegistry(apps=["tenants.piccolo_app"])

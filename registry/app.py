@@ -1,0 +1,50 @@
+"""The Litestar application: routes, authentication, errors, OpenAPI, lifecycle."""
+
+from __future__ import annotations
+
+import logging
+
+from litestar import Litestar, get
+from litestar.middleware.base import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+
+from registry.http.auth import PUBLIC_PATHS, AccordAuthentication
+from registry.http.problems import EXCEPTION_HANDLERS
+from registry.identity.controllers import TenantController, sign_in, sign_out, whoami
+from registry.identity.schemas import Health
+from tenants.database import close_pool, current_engine, open_pool
+from tenants.settings import load_settings
+
+
+@get("/health", tags=["service"], summary="Liveness and database reachability")
+async def health() -> Health:
+    await current_engine().run_ddl("SELECT 1")
+    return Health(status="ok", database=current_engine().engine_type)
+
+
+def create_app() -> Litestar:
+    settings = load_settings()
+    logging.basicConfig(level=settings.server.log_level.upper())
+    return Litestar(
+        route_handlers=[health, whoami, sign_in, sign_out, TenantController],
+        middleware=[DefineMiddleware(AccordAuthentication, exclude=PUBLIC_PATHS)],
+        exception_handlers=EXCEPTION_HANDLERS,
+        on_startup=[open_pool],
+        on_shutdown=[close_pool],
+        openapi_config=OpenAPIConfig(
+            title="Accord",
+            version="0.1.0",
+            description="Governance of mentoring schemes and international partnerships.",
+            path="/schema",
+            render_plugins=[SwaggerRenderPlugin()],
+            components=Components(
+                security_schemes={
+                    "bearer": SecurityScheme(type="http", scheme="bearer"),
+                }
+            ),
+            security=[{"bearer": []}],
+        ),
+        debug=False,
+    )

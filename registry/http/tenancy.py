@@ -1,0 +1,86 @@
+"""The tenant wall: resolve `{tenant}` from the path, check membership, check the role.
+
+Every route under `/api/v1/t/{tenant}` declares the roles it admits with
+`opt=allow(...)`; `tenant_guard` refuses a route that declares none, so a new route
+cannot be left open by forgetting. A tenant the caller does not belong to, and a
+token issued for another tenant, are answered 404 as if the tenant did not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from litestar import Request
+from litestar.connection import ASGIConnection
+from litestar.handlers import BaseRouteHandler
+
+from tenants.errors import Forbidden, NotFound
+from tenants.principal import Principal
+from tenants.roles import Role
+from tenants.scope import TenantScope
+from tenants.tables import Membership
+
+ROLES_KEY = "roles"
+
+
+def allow(roles: Iterable[Role]) -> dict[str, Any]:
+    """The `opt` of a tenant route: which roles may call it."""
+    return {ROLES_KEY: frozenset(roles)}
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    principal: Principal
+    tenant_id: UUID
+    tenant_slug: str
+    roles: frozenset[Role]
+
+    @property
+    def person_id(self) -> UUID:
+        return self.principal.person_id
+
+    def has(self, *roles: Role) -> bool:
+        return bool(self.roles.intersection(roles))
+
+
+async def tenant_guard(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
+    required: frozenset[Role] | None = handler.opt.get(ROLES_KEY)
+    if required is None:
+        raise Forbidden(f"route {handler} declares no roles; refused by default")
+    principal: Principal = connection.user
+    slug = connection.path_params.get("tenant", "")
+    rows = await Membership.select(
+        Membership.role,
+        Membership.tenant.id.as_alias("tenant_id"),
+        Membership.tenant.status.as_alias("status"),
+        Membership.tenant.suspended_reason.as_alias("reason"),
+    ).where((Membership.tenant.slug == slug) & (Membership.person == principal.person_id))
+    unknown = NotFound(f"no tenant {slug!r}")
+    if not rows:
+        raise unknown
+    tenant_id = rows[0]["tenant_id"]
+    if principal.token_tenant_id is not None and principal.token_tenant_id != tenant_id:
+        raise unknown
+    if rows[0]["status"] != "active":
+        reason = f": {rows[0]['reason']}" if rows[0]["reason"] else ""
+        raise Forbidden(f"tenant {slug!r} is suspended{reason}; nothing is changed or shown")
+    roles = frozenset(Role(row["role"]) for row in rows)
+    if not roles & required:
+        needed = ", ".join(sorted(r.value for r in required))
+        raise Forbidden(f"this action needs one of the roles: {needed}")
+    connection.state.caller = Caller(principal, tenant_id, slug, roles)
+
+
+def provide_caller(request: Request[Any, Any, Any]) -> Caller:
+    caller: Caller = request.state.caller
+    return caller
+
+
+def provide_scope(request: Request[Any, Any, Any]) -> TenantScope:
+    caller: Caller = request.state.caller
+    return TenantScope(caller.tenant_id, caller.tenant_slug)

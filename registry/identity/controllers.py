@@ -1,0 +1,165 @@
+"""HTTP routes for tenants, members, tokens, keys and sign-in. Thin: they call services."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar.di import Provide
+from litestar.params import Parameter
+
+from registry.http.auth import SESSION_COOKIE
+from registry.http.tenancy import Caller, allow, provide_caller, provide_scope, tenant_guard
+from registry.identity import service
+from registry.identity.schemas import (
+    KeyOut,
+    MemberIn,
+    MemberOut,
+    MemberPage,
+    MeOut,
+    SignInIn,
+    SignInOut,
+    TenantOut,
+    TenantUpdate,
+    TokenIn,
+    TokenIssued,
+    TokenOut,
+)
+from tenants import keys, sessions, tokens
+from tenants.principal import Principal
+from tenants.roles import ALL_ROLES, Role, parse_role
+from tenants.scope import TenantScope
+from tenants.service import get_tenant, update_tenant
+from tenants.settings import load_settings
+from tenants.tables import Tenant
+
+MEMBER_READERS = (Role.ADMIN, Role.EXECUTIVE, Role.COORDINATOR, Role.AUDITOR)
+
+
+def _tenant_out(tenant: Tenant) -> TenantOut:
+    return TenantOut(
+        id=tenant.id,
+        slug=tenant.slug,
+        name=tenant.name,
+        country=tenant.country,
+        time_zone=tenant.time_zone,
+        status=tenant.status,
+        settings=tenant.settings if isinstance(tenant.settings, dict) else {},
+        created_at=tenant.created_at,
+        updated_at=tenant.updated_at,
+    )
+
+
+class TenantController(Controller):
+    """Everything of one tenant: `/api/v1/t/{tenant}/...`."""
+
+    path = "/api/v1/t/{tenant:str}"
+    guards = [tenant_guard]
+    dependencies = {
+        "caller": Provide(provide_caller, sync_to_thread=False),
+        "tenant_scope": Provide(provide_scope, sync_to_thread=False),
+    }
+    tags = ["tenant"]
+
+    @get("/", opt=allow(ALL_ROLES), summary="The tenant and its settings")
+    async def show_tenant(self, tenant_scope: TenantScope) -> TenantOut:
+        return _tenant_out(await get_tenant(tenant_scope.slug))
+
+    @patch(
+        "/", opt=allow([Role.ADMIN]), summary="Update the tenant's name, country, zone, settings"
+    )
+    async def update(self, tenant_scope: TenantScope, data: TenantUpdate) -> TenantOut:
+        tenant = await update_tenant(
+            tenant_scope.slug,
+            name=data.name,
+            country=data.country,
+            time_zone=data.time_zone,
+            settings=data.settings,
+        )
+        return _tenant_out(tenant)
+
+    @get("/members", opt=allow(MEMBER_READERS), summary="Members and their roles, paginated")
+    async def list_members(
+        self,
+        tenant_scope: TenantScope,
+        limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
+        offset: Annotated[int, Parameter(ge=0, le=1_000_000)] = 0,
+        role: Annotated[str | None, Parameter(max_length=32)] = None,
+    ) -> MemberPage:
+        items, next_offset = await service.list_members(
+            tenant_scope, limit=limit, offset=offset, role=parse_role(role) if role else None
+        )
+        return MemberPage(items=items, limit=limit, offset=offset, next_offset=next_offset)
+
+    @post("/members", opt=allow([Role.ADMIN]), summary="Give a person (created if new) a role")
+    async def add_member(self, tenant_scope: TenantScope, data: MemberIn) -> MemberOut:
+        return await service.add_member(tenant_scope, data.email, data.role, data.name)
+
+    @get("/members/{membership_id:uuid}", opt=allow(MEMBER_READERS), summary="One membership")
+    async def show_member(self, tenant_scope: TenantScope, membership_id: UUID) -> MemberOut:
+        return await service.get_member(tenant_scope, membership_id)
+
+    @delete("/members/{membership_id:uuid}", opt=allow([Role.ADMIN]), summary="Remove a role")
+    async def remove_member(self, tenant_scope: TenantScope, membership_id: UUID) -> None:
+        await service.remove_member(tenant_scope, membership_id)
+
+    @get("/tokens", opt=allow(ALL_ROLES), summary="API tokens: your own, or all for admins")
+    async def list_tokens(self, tenant_scope: TenantScope, caller: Caller) -> list[TokenOut]:
+        owner = None if caller.has(Role.ADMIN) else caller.person_id
+        return await service.list_tokens(tenant_scope, owner)
+
+    @post("/tokens", opt=allow(ALL_ROLES), summary="Create an API token for yourself")
+    async def create_token(self, caller: Caller, data: TokenIn) -> TokenIssued:
+        issued = await tokens.issue_token(
+            caller.tenant_id, caller.person_id, label=data.label, expires_days=data.expires_days
+        )
+        return TokenIssued(id=issued.id, token=issued.secret, expires_at=issued.expires_at)
+
+    @delete("/tokens/{token_id:uuid}", opt=allow(ALL_ROLES), summary="Revoke a token")
+    async def revoke_token(self, tenant_scope: TenantScope, caller: Caller, token_id: UUID) -> None:
+        owner = None if caller.has(Role.ADMIN) else caller.person_id
+        await service.revoke(tenant_scope, token_id, owner)
+
+    @get("/keys", opt=allow([Role.ADMIN, Role.AUDITOR]), summary="Public signing keys")
+    async def list_keys(self, tenant_scope: TenantScope) -> list[KeyOut]:
+        return [
+            KeyOut(k.key_id, k.public_key, k.active, k.created_at, k.retired_at)
+            for k in await keys.public_keys(tenant_scope.tenant_id)
+        ]
+
+
+@get("/api/v1/me", tags=["identity"], summary="Who you are and your tenants")
+async def whoami(request: Request[Principal, Any, Any]) -> MeOut:
+    return await service.me(request.user.person_id)
+
+
+@post("/auth/sign-in", tags=["identity"], summary="Sign in with e-mail and password")
+async def sign_in(request: Request[Any, Any, Any], data: SignInIn) -> Response[SignInOut]:
+    client = request.client.host if request.client else ""
+    signed = await sessions.sign_in(data.email, data.password, client)
+    max_age = int((signed.expires_at - datetime.now(UTC)).total_seconds())
+    response = Response(
+        SignInOut(signed.person.id, signed.person.email, signed.csrf_token, signed.expires_at),
+        status_code=200,
+    )
+    response.set_cookie(
+        SESSION_COOKIE,
+        signed.session_secret,
+        max_age=max_age,
+        httponly=True,
+        samesite="lax",
+        secure=load_settings().server.secure_cookies,
+        path="/",
+    )
+    return response
+
+
+@post("/auth/sign-out", tags=["identity"], status_code=204, summary="End this browser session")
+async def sign_out(request: Request[Principal, Any, Any]) -> Response[None]:
+    if request.user.session_id is not None:
+        await sessions.sign_out(request.user.session_id)
+    response: Response[None] = Response(None, status_code=204)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response

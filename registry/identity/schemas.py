@@ -1,0 +1,111 @@
+"""What the identity routes accept and answer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+import msgspec
+
+Email = Annotated[str, msgspec.Meta(min_length=3, max_length=254)]
+ShortText = Annotated[str, msgspec.Meta(max_length=200)]
+
+
+class TenantOut(msgspec.Struct):
+    id: UUID
+    slug: str
+    name: str
+    country: str
+    time_zone: str
+    status: str
+    settings: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+
+class TenantUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)] | None = None
+    country: Annotated[str, msgspec.Meta(min_length=2, max_length=3)] | None = None
+    time_zone: Annotated[str, msgspec.Meta(min_length=1, max_length=64)] | None = None
+    settings: dict[str, Any] | None = None
+
+
+class MemberOut(msgspec.Struct):
+    id: UUID
+    person_id: UUID
+    email: str
+    name: str
+    role: str
+    created_at: datetime
+
+
+class MemberPage(msgspec.Struct):
+    items: list[MemberOut]
+    limit: int
+    offset: int
+    next_offset: int | None
+
+
+class MemberIn(msgspec.Struct, forbid_unknown_fields=True):
+    email: Email
+    role: Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
+    name: ShortText = ""
+
+
+class TokenIn(msgspec.Struct, forbid_unknown_fields=True):
+    label: Annotated[str, msgspec.Meta(max_length=100)] = ""
+    expires_days: Annotated[int, msgspec.Meta(ge=1, le=3650)] | None = 90
+
+
+class TokenIssued(msgspec.Struct):
+    id: UUID
+    token: str
+    expires_at: datetime | None
+
+
+class TokenOut(msgspec.Struct):
+    id: UUID
+    person_id: UUID
+    label: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+
+class KeyOut(msgspec.Struct):
+    key_id: str
+    public_key: str
+    active: bool
+    created_at: datetime
+    retired_at: datetime | None
+
+
+class MembershipSummary(msgspec.Struct):
+    tenant: str
+    tenant_name: str
+    roles: list[str]
+
+
+class MeOut(msgspec.Struct):
+    person_id: UUID
+    email: str
+    name: str
+    memberships: list[MembershipSummary]
+
+
+class SignInIn(msgspec.Struct, forbid_unknown_fields=True):
+    email: Email
+    password: Annotated[str, msgspec.Meta(min_length=1, max_length=1024)]
+
+
+class SignInOut(msgspec.Struct):
+    person_id: UUID
+    email: str
+    csrf_token: str
+    expires_at: datetime
+
+
+class Health(msgspec.Struct):
+    status: str
+    database: str

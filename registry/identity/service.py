@@ -1,0 +1,146 @@
+"""Members, tokens and keys of one tenant, always through its `TenantScope`."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from registry.identity.schemas import MemberOut, MembershipSummary, MeOut, TokenOut
+from tenants.database import write_transaction
+from tenants.errors import Conflict, NotFound
+from tenants.roles import Role, parse_role
+from tenants.scope import TenantScope
+from tenants.service import ensure_person
+from tenants.tables import ApiToken, Membership, Person
+from tenants.tokens import revoke_token
+
+MEMBER_COLUMNS = (
+    Membership.id,
+    Membership.role,
+    Membership.created_at,
+    Membership.person.id.as_alias("person_id"),
+    Membership.person.email.as_alias("email"),
+    Membership.person.name.as_alias("name"),
+)
+
+
+def _member(row: dict[str, Any]) -> MemberOut:
+    return MemberOut(
+        id=row["id"],
+        person_id=row["person_id"],
+        email=row["email"],
+        name=row["name"],
+        role=row["role"],
+        created_at=row["created_at"],
+    )
+
+
+async def list_members(
+    scope: TenantScope, *, limit: int, offset: int, role: Role | None = None
+) -> tuple[list[MemberOut], int | None]:
+    query = scope.select(Membership, *MEMBER_COLUMNS)
+    if role is not None:
+        query = query.where(Membership.role == role.value)
+    rows = (
+        await query.order_by(Membership.created_at)
+        .order_by(Membership.id)
+        .limit(limit + 1)
+        .offset(offset)
+    )
+    next_offset = offset + limit if len(rows) > limit else None
+    return [_member(row) for row in rows[:limit]], next_offset
+
+
+async def get_member(scope: TenantScope, membership_id: UUID) -> MemberOut:
+    row = (
+        await scope.select(Membership, *MEMBER_COLUMNS)
+        .where(Membership.id == membership_id)
+        .first()
+    )
+    if row is None:
+        raise NotFound(f"no membership {membership_id}")
+    return _member(row)
+
+
+async def add_member(scope: TenantScope, email: str, role: str, name: str = "") -> MemberOut:
+    parsed = parse_role(role)
+    async with write_transaction():
+        person = await ensure_person(email, name)
+        held = await scope.count(Membership).where(
+            (Membership.person == person.id) & (Membership.role == parsed.value)
+        )
+        if held:
+            raise Conflict(f"{person.email} already holds the role {parsed.value}")
+        membership = await scope.add(Membership(person=person.id, role=parsed.value))
+    return await get_member(scope, membership.id)
+
+
+async def remove_member(scope: TenantScope, membership_id: UUID) -> None:
+    async with write_transaction():
+        membership = await scope.get(Membership, membership_id, "membership_id")
+        if membership.role == Role.ADMIN.value:
+            admins = await scope.count(Membership).where(Membership.role == Role.ADMIN.value)
+            if admins <= 1:
+                raise Conflict("this is the tenant's last administrator; appoint another first")
+        await scope.delete(Membership).where(Membership.id == membership_id)
+
+
+def _token(row: dict[str, Any]) -> TokenOut:
+    return TokenOut(
+        id=row["id"],
+        person_id=row["person"],
+        label=row["label"],
+        created_at=row["created_at"],
+        expires_at=row["expires_at"],
+        revoked_at=row["revoked_at"],
+    )
+
+
+TOKEN_COLUMNS = (
+    ApiToken.id,
+    ApiToken.person,
+    ApiToken.label,
+    ApiToken.created_at,
+    ApiToken.expires_at,
+    ApiToken.revoked_at,
+)
+
+
+async def list_tokens(scope: TenantScope, person_id: UUID | None) -> list[TokenOut]:
+    """Tokens of the tenant; of one person unless `person_id` is None (administrators)."""
+    query = scope.select(ApiToken, *TOKEN_COLUMNS)
+    if person_id is not None:
+        query = query.where(ApiToken.person == person_id)
+    return [_token(row) for row in await query.order_by(ApiToken.created_at)]
+
+
+async def revoke(scope: TenantScope, token_id: UUID, person_id: UUID | None) -> None:
+    """Revoke a token; a non-administrator (person_id given) may revoke only their own."""
+    query = scope.select(ApiToken, ApiToken.id).where(ApiToken.id == token_id)
+    if person_id is not None:
+        query = query.where(ApiToken.person == person_id)
+    if await query.first() is None:
+        raise NotFound(f"no token {token_id}")
+    await revoke_token(scope.tenant_id, token_id)
+
+
+async def me(person_id: UUID) -> MeOut:
+    person = await Person.objects().where(Person.id == person_id).first()
+    if person is None:
+        raise NotFound("this person no longer exists")
+    rows = (
+        await Membership.select(
+            Membership.role,
+            Membership.tenant.slug.as_alias("slug"),
+            Membership.tenant.name.as_alias("tenant_name"),
+        )
+        .where(Membership.person == person_id)
+        .order_by(Membership.tenant.slug)
+    )
+    grouped: dict[str, MembershipSummary] = {}
+    for row in rows:
+        summary = grouped.setdefault(
+            row["slug"], MembershipSummary(row["slug"], row["tenant_name"], [])
+        )
+        summary.roles.append(row["role"])
+    return MeOut(person.id, person.email, person.name, list(grouped.values()))

@@ -1,0 +1,23 @@
+import os
+
+from piccolo.conf.apps import AppConfig
+
+from tenants.tables import (
+    ApiToken,
+    Membership,
+    Person,
+    SignInAttempt,
+    Tenant,
+    TenantKey,
+    WebSession,
+)
+
+CURRENT_DIRECTORY = os.path.dirname(os.path.abspath(__file__))
+
+APP_CONFIG = AppConfig(
+    app_name="tenants",
+    migrations_folder_path=os.path.join(CURRENT_DIRECTORY, "piccolo_migrations"),
+    table_classes=[Tenant, Person, Membership, ApiToken, TenantKey, WebSession, SignInAttempt],
+    migration_dependencies=[],
+    commands=[],
+)

@@ -1,0 +1,20 @@
+"""Who is calling: the authenticated person and how they proved it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    person_id: UUID
+    #: A token is bound to one tenant; a browser session may visit any of the person's.
+    token_tenant_id: UUID | None = None
+    token_id: UUID | None = None
+    session_id: UUID | None = None
+    csrf_token: str | None = None
+
+    @property
+    def via_session(self) -> bool:
+        return self.session_id is not None

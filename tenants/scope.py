@@ -1,0 +1,70 @@
+"""Tenant-scoped data access: the one place where tenant isolation is enforced.
+
+Handlers and services of tenant-owned data receive a `TenantScope`, never the bare
+tables. Every query it builds is filtered on the tenant column, every row it creates
+gets the tenant id, and a row of another tenant is simply not found.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+from uuid import UUID
+
+from piccolo.columns import Column, ForeignKey
+from piccolo.query import Count, Delete, Objects, Select, Update
+from piccolo.table import Table
+
+from tenants.errors import InvalidInput, NotFound
+
+T = TypeVar("T", bound=Table)
+
+
+def _tenant_column(table: type[Table]) -> ForeignKey:
+    column = getattr(table, "tenant", None)
+    if not isinstance(column, ForeignKey):
+        raise TypeError(f"{table.__name__} has no tenant column: it is not tenant-scoped")
+    return column
+
+
+def _as_uuid(value: UUID | str, what: str) -> UUID:
+    if isinstance(value, UUID):
+        return value
+    try:
+        return UUID(str(value))
+    except ValueError:
+        raise InvalidInput(what, f"{value!r} is not an id") from None
+
+
+class TenantScope:
+    __slots__ = ("slug", "tenant_id")
+
+    def __init__(self, tenant_id: UUID, slug: str) -> None:
+        self.tenant_id = tenant_id
+        self.slug = slug
+
+    def objects(self, table: type[T]) -> Objects[T]:
+        return table.objects().where(_tenant_column(table) == self.tenant_id)
+
+    def select(self, table: type[Table], *columns: Column) -> Select:
+        return table.select(*columns).where(_tenant_column(table) == self.tenant_id)
+
+    def count(self, table: type[Table]) -> Count:
+        return table.count().where(_tenant_column(table) == self.tenant_id)
+
+    def update(self, table: type[Table], values: dict[Any, Any]) -> Update:
+        return table.update(values).where(_tenant_column(table) == self.tenant_id)
+
+    def delete(self, table: type[Table]) -> Delete:
+        return table.delete().where(_tenant_column(table) == self.tenant_id)
+
+    async def get(self, table: type[T], object_id: UUID | str, what: str = "id") -> T:
+        oid = _as_uuid(object_id, what)
+        row = await self.objects(table).where(table._meta.primary_key == oid).first()
+        if row is None:
+            raise NotFound(f"no {table._meta.tablename.replace('_', ' ')} {oid}")
+        return row
+
+    async def add(self, row: T) -> T:
+        setattr(row, _tenant_column(type(row))._meta.name, self.tenant_id)
+        await row.save()
+        return row

@@ -1,0 +1,113 @@
+"""Browser sign-in: argon2id password hashes, session cookies, CSRF tokens, rate limit.
+
+Failed attempts are counted in the database, not in process memory, because app
+processes are stateless and may be many.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from tenants.database import write_transaction
+from tenants.errors import InvalidInput, TooManyAttempts, Unauthorized
+from tenants.principal import Principal
+from tenants.settings import load_settings
+from tenants.tables import Person, SignInAttempt, WebSession
+from tenants.validation import check_email
+
+_hasher = PasswordHasher()
+# Verified against when the e-mail is unknown, so that timing does not reveal which
+# addresses have accounts.
+_DUMMY_HASH = _hasher.hash("accord-dummy-password")
+MIN_PASSWORD = 12
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput("password", f"must be at least {MIN_PASSWORD} characters")
+    return _hasher.hash(password)
+
+
+def _verify(stored: str, password: str) -> bool:
+    try:
+        return _hasher.verify(stored or _DUMMY_HASH, password) and bool(stored)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    session_secret: str
+    csrf_token: str
+    person: Person
+    expires_at: datetime
+
+
+async def sign_in(email: str, password: str, client: str) -> SignedIn:
+    security = load_settings().security
+    email = check_email(email)
+    since = datetime.now(UTC) - timedelta(minutes=security.sign_in_window_minutes)
+    failures = await SignInAttempt.count().where(
+        (SignInAttempt.at >= since)
+        & (SignInAttempt.succeeded == False)  # noqa: E712
+        & ((SignInAttempt.email == email) | (SignInAttempt.client == client))
+    )
+    if failures >= security.sign_in_max_failures:
+        raise TooManyAttempts(
+            "too many failed sign-ins; wait before trying again",
+            retry_after_s=security.sign_in_window_minutes * 60,
+        )
+    person = await Person.objects().where(Person.email == email).first()
+    ok = _verify(person.password_hash if person else "", password)
+    async with write_transaction():
+        await SignInAttempt(email=email, client=client[:64], succeeded=ok).save()
+        if not ok or person is None:
+            raise Unauthorized("e-mail or password is wrong")
+        secret = secrets.token_urlsafe(32)
+        csrf = secrets.token_urlsafe(32)
+        expires_at = datetime.now(UTC) + timedelta(hours=security.session_hours)
+        await WebSession(
+            person=person.id, session_hash=_digest(secret), csrf_token=csrf, expires_at=expires_at
+        ).save()
+    return SignedIn(secret, csrf, person, expires_at)
+
+
+async def authenticate_session(secret: str) -> Principal | None:
+    if not secret or len(secret) > 100:
+        return None
+    row = (
+        await WebSession.select(
+            WebSession.id,
+            WebSession.person,
+            WebSession.csrf_token,
+            WebSession.expires_at,
+            WebSession.revoked_at,
+        )
+        .where(WebSession.session_hash == _digest(secret))
+        .first()
+    )
+    if row is None or row["revoked_at"] is not None or row["expires_at"] <= datetime.now(UTC):
+        return None
+    return Principal(person_id=row["person"], session_id=row["id"], csrf_token=row["csrf_token"])
+
+
+async def sign_out(session_id: UUID) -> None:
+    async with write_transaction():
+        await WebSession.update({WebSession.revoked_at: datetime.now(UTC)}).where(
+            WebSession.id == session_id
+        )
+
+
+def csrf_matches(expected: str | None, presented: str | None) -> bool:
+    return bool(expected and presented) and secrets.compare_digest(str(expected), str(presented))

@@ -1,0 +1,97 @@
+"""Tenancy and identity tables.
+
+`Tenant`, `Person`, `WebSession` and `SignInAttempt` are platform-wide. Everything else
+carries a `tenant` column, so that every query can be scoped by `TenantScope` and the
+schema can later be distributed by tenant.
+"""
+
+from piccolo.columns import (
+    JSON,
+    UUID,
+    Boolean,
+    ForeignKey,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.columns.defaults.uuid import UUID4
+from piccolo.columns.indexes import IndexMethod
+from piccolo.table import Table
+
+
+class Tenant(Table, tablename="tenant"):
+    id = UUID(primary_key=True, default=UUID4())
+    slug = Varchar(length=63, unique=True)
+    name = Varchar(length=200)
+    country = Varchar(length=2)
+    time_zone = Varchar(length=64, default="UTC")
+    settings = JSON(default="{}")
+    status = Varchar(length=16, default="active")
+    suspended_reason = Text(default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class Person(Table, tablename="person"):
+    id = UUID(primary_key=True, default=UUID4())
+    email = Varchar(length=254, unique=True)
+    name = Varchar(length=200, default="")
+    password_hash = Text(default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Membership(Table, tablename="membership"):
+    """One role of one person in one tenant; a person may hold several."""
+
+    id = UUID(primary_key=True, default=UUID4())
+    tenant = ForeignKey(Tenant, null=False, index=True)
+    person = ForeignKey(Person, null=False, index=True)
+    role = Varchar(length=32)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class ApiToken(Table, tablename="api_token"):
+    id = UUID(primary_key=True, default=UUID4())
+    tenant = ForeignKey(Tenant, null=False, index=True)
+    person = ForeignKey(Person, null=False, index=True)
+    token_hash = Varchar(length=64, unique=True, index_method=IndexMethod.btree)
+    label = Varchar(length=100, default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz(null=True, default=None)
+    revoked_at = Timestamptz(null=True, default=None)
+
+
+class TenantKey(Table, tablename="tenant_key"):
+    """A tenant's Ed25519 signing key and AES-GCM data key, wrapped by the master key.
+
+    Rotation adds a row and retires the old one; retired keys stay so that old
+    signatures and old ciphertexts remain verifiable and readable.
+    """
+
+    id = UUID(primary_key=True, default=UUID4())
+    tenant = ForeignKey(Tenant, null=False, index=True)
+    key_id = Varchar(length=32, unique=True)
+    public_key = Varchar(length=64)
+    wrapped_signing_key = Text()
+    wrapped_data_key = Text()
+    active = Boolean(default=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    retired_at = Timestamptz(null=True, default=None)
+
+
+class WebSession(Table, tablename="web_session"):
+    id = UUID(primary_key=True, default=UUID4())
+    person = ForeignKey(Person, null=False, index=True)
+    session_hash = Varchar(length=64, unique=True)
+    csrf_token = Varchar(length=64)
+    created_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz()
+    revoked_at = Timestamptz(null=True, default=None)
+
+
+class SignInAttempt(Table, tablename="sign_in_attempt"):
+    email = Varchar(length=254, index=True)
+    client = Varchar(length=64, default="")
+    succeeded = Boolean(default=False)
+    at = Timestamptz(default=TimestamptzNow(), index=True)
