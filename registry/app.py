@@ -44,7 +44,6 @@ def create_app() -> Litestar:
                     "bearer": SecurityScheme(type="http", scheme="bearer"),
                 }
             ),
-            security=[{"bearer": []}],
         ),
         debug=False,
     )

@@ -64,7 +64,9 @@ class TenantScope:
             raise NotFound(f"no {table._meta.tablename.replace('_', ' ')} {oid}")
         return row
 
-    async def add(self, row: T) -> T:
-        setattr(row, _tenant_column(type(row))._meta.name, self.tenant_id)
+    async def create(self, table: type[T], **values: Any) -> T:
+        """Insert a row of this tenant; any tenant given in `values` is overridden."""
+        values[_tenant_column(table)._meta.name] = self.tenant_id
+        row = table(**values)
         await row.save()
         return row

@@ -27,6 +27,8 @@ _hasher = PasswordHasher()
 # addresses have accounts.
 _DUMMY_HASH = _hasher.hash("accord-dummy-password")
 MIN_PASSWORD = 12
+#: An address may fail this many times the per-account limit (offices share addresses).
+CLIENT_FACTOR = 10
 
 
 def hash_password(password: str) -> str:
@@ -58,25 +60,35 @@ async def sign_in(email: str, password: str, client: str) -> SignedIn:
     security = load_settings().security
     email = check_email(email)
     since = datetime.now(UTC) - timedelta(minutes=security.sign_in_window_minutes)
-    failures = await SignInAttempt.count().where(
+    recent_failures = SignInAttempt.count().where(
+        (SignInAttempt.at >= since) & (SignInAttempt.succeeded == False)  # noqa: E712
+    )
+    # One account guessed at from anywhere, or many accounts from one address.
+    by_email = await recent_failures.where(SignInAttempt.email == email)
+    by_client = await SignInAttempt.count().where(
         (SignInAttempt.at >= since)
         & (SignInAttempt.succeeded == False)  # noqa: E712
-        & ((SignInAttempt.email == email) | (SignInAttempt.client == client))
+        & (SignInAttempt.client == client[:64])
     )
-    if failures >= security.sign_in_max_failures:
+    if (
+        by_email >= security.sign_in_max_failures
+        or by_client >= security.sign_in_max_failures * CLIENT_FACTOR
+    ):
         raise TooManyAttempts(
             "too many failed sign-ins; wait before trying again",
             retry_after_s=security.sign_in_window_minutes * 60,
         )
     person = await Person.objects().where(Person.email == email).first()
     ok = _verify(person.password_hash if person else "", password)
+    if not ok or person is None:
+        async with write_transaction():
+            await SignInAttempt(email=email, client=client[:64], succeeded=False).save()
+        raise Unauthorized("e-mail or password is wrong")
+    secret = secrets.token_urlsafe(32)
+    csrf = secrets.token_urlsafe(32)
+    expires_at = datetime.now(UTC) + timedelta(hours=security.session_hours)
     async with write_transaction():
-        await SignInAttempt(email=email, client=client[:64], succeeded=ok).save()
-        if not ok or person is None:
-            raise Unauthorized("e-mail or password is wrong")
-        secret = secrets.token_urlsafe(32)
-        csrf = secrets.token_urlsafe(32)
-        expires_at = datetime.now(UTC) + timedelta(hours=security.session_hours)
+        await SignInAttempt(email=email, client=client[:64], succeeded=True).save()
         await WebSession(
             person=person.id, session_hash=_digest(secret), csrf_token=csrf, expires_at=expires_at
         ).save()

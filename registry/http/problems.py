@@ -10,8 +10,10 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
+import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi.datastructures import ResponseSpec
 
 from tenants.errors import AccordError, InvalidInput, TooManyAttempts
 
@@ -87,3 +89,41 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     AccordError: on_domain,
     Exception: on_unexpected,
 }
+
+
+class FieldError(msgspec.Struct):
+    field: str
+    message: str
+
+
+class Problem(msgspec.Struct, omit_defaults=True):
+    """RFC 9457 problem details, as every error is answered."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str
+    errors: list[FieldError] | None = None
+
+
+_WHEN = {
+    400: "The input is invalid; `errors` names each bad field",
+    401: "No valid token or session",
+    403: "The caller's role does not allow this, or the tenant is suspended",
+    404: "No such tenant or object visible to the caller",
+    409: "The request conflicts with the current state",
+    429: "Too many attempts; see Retry-After",
+}
+
+
+def problem_responses(*codes: int) -> dict[int, ResponseSpec]:
+    return {
+        code: ResponseSpec(
+            data_container=Problem,
+            description=_WHEN[code],
+            media_type=PROBLEM,
+            generate_examples=False,
+        )
+        for code in codes
+    }

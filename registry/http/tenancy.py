@@ -1,7 +1,7 @@
 """The tenant wall: resolve `{tenant}` from the path, check membership, check the role.
 
 Every route under `/api/v1/t/{tenant}` declares the roles it admits with
-`opt=allow(...)`; `tenant_guard` refuses a route that declares none, so a new route
+`**allow(...)`; `tenant_guard` refuses a route that declares none, so a new route
 cannot be left open by forgetting. A tenant the caller does not belong to, and a
 token issued for another tenant, are answered 404 as if the tenant did not exist.
 """
@@ -17,6 +17,7 @@ from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.handlers import BaseRouteHandler
 
+from registry.http.problems import problem_responses
 from tenants.errors import Forbidden, NotFound
 from tenants.principal import Principal
 from tenants.roles import Role
@@ -26,9 +27,16 @@ from tenants.tables import Membership
 ROLES_KEY = "roles"
 
 
-def allow(roles: Iterable[Role]) -> dict[str, Any]:
-    """The `opt` of a tenant route: which roles may call it."""
-    return {ROLES_KEY: frozenset(roles)}
+def allow(roles: Iterable[Role], *errors: int) -> dict[str, Any]:
+    """Route options of a tenant route: the roles it admits and the errors it documents.
+
+    `@get("/members", **allow(READERS))`: every tenant route may answer 400, 401, 403
+    and 404; pass further codes (409, ...) that the route itself can produce.
+    """
+    return {
+        "opt": {ROLES_KEY: frozenset(roles)},
+        "responses": problem_responses(400, 401, 403, 404, *errors),
+    }
 
 
 @dataclass(frozen=True, slots=True)

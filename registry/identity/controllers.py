@@ -7,10 +7,12 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, Response, delete, get, patch, post
-from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.datastructures import Cookie
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from registry.http.auth import SESSION_COOKIE
+from registry.http.problems import problem_responses
 from registry.http.tenancy import Caller, allow, provide_caller, provide_scope, tenant_guard
 from registry.identity import service
 from registry.identity.schemas import (
@@ -29,12 +31,14 @@ from registry.identity.schemas import (
 )
 from tenants import keys, sessions, tokens
 from tenants.principal import Principal
-from tenants.roles import ALL_ROLES, Role, parse_role
+from tenants.roles import ALL_ROLES, Role
 from tenants.scope import TenantScope
 from tenants.service import get_tenant, update_tenant
 from tenants.settings import load_settings
 from tenants.tables import Tenant
 
+#: Operations that need a bearer token (or a browser session) in the OpenAPI document.
+BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
 MEMBER_READERS = (Role.ADMIN, Role.EXECUTIVE, Role.COORDINATOR, Role.AUDITOR)
 
 
@@ -62,15 +66,16 @@ class TenantController(Controller):
         "tenant_scope": Provide(provide_scope, sync_to_thread=False),
     }
     tags = ["tenant"]
+    security = BEARER
 
-    @get("/", opt=allow(ALL_ROLES), summary="The tenant and its settings")
-    async def show_tenant(self, tenant_scope: TenantScope) -> TenantOut:
+    @get("/", **allow(ALL_ROLES), summary="The tenant and its settings")
+    async def show_tenant(self, tenant_scope: NamedDependency[TenantScope]) -> TenantOut:
         return _tenant_out(await get_tenant(tenant_scope.slug))
 
-    @patch(
-        "/", opt=allow([Role.ADMIN]), summary="Update the tenant's name, country, zone, settings"
-    )
-    async def update(self, tenant_scope: TenantScope, data: TenantUpdate) -> TenantOut:
+    @patch("/", **allow([Role.ADMIN]), summary="Update the tenant's name, country, zone, settings")
+    async def update(
+        self, tenant_scope: NamedDependency[TenantScope], data: JSONBody[TenantUpdate]
+    ) -> TenantOut:
         tenant = await update_tenant(
             tenant_scope.slug,
             name=data.name,
@@ -80,63 +85,88 @@ class TenantController(Controller):
         )
         return _tenant_out(tenant)
 
-    @get("/members", opt=allow(MEMBER_READERS), summary="Members and their roles, paginated")
+    @get("/members", **allow(MEMBER_READERS), summary="Members and their roles, paginated")
     async def list_members(
         self,
-        tenant_scope: TenantScope,
+        tenant_scope: NamedDependency[TenantScope],
         limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
         offset: Annotated[int, Parameter(ge=0, le=1_000_000)] = 0,
-        role: Annotated[str | None, Parameter(max_length=32)] = None,
+        role: FromQuery[Role | None] = None,
     ) -> MemberPage:
         items, next_offset = await service.list_members(
-            tenant_scope, limit=limit, offset=offset, role=parse_role(role) if role else None
+            tenant_scope, limit=limit, offset=offset, role=role
         )
         return MemberPage(items=items, limit=limit, offset=offset, next_offset=next_offset)
 
-    @post("/members", opt=allow([Role.ADMIN]), summary="Give a person (created if new) a role")
-    async def add_member(self, tenant_scope: TenantScope, data: MemberIn) -> MemberOut:
+    @post("/members", **allow([Role.ADMIN], 409), summary="Give a person (created if new) a role")
+    async def add_member(
+        self, tenant_scope: NamedDependency[TenantScope], data: JSONBody[MemberIn]
+    ) -> MemberOut:
         return await service.add_member(tenant_scope, data.email, data.role, data.name)
 
-    @get("/members/{membership_id:uuid}", opt=allow(MEMBER_READERS), summary="One membership")
-    async def show_member(self, tenant_scope: TenantScope, membership_id: UUID) -> MemberOut:
+    @get("/members/{membership_id:uuid}", **allow(MEMBER_READERS), summary="One membership")
+    async def show_member(
+        self, tenant_scope: NamedDependency[TenantScope], membership_id: FromPath[UUID]
+    ) -> MemberOut:
         return await service.get_member(tenant_scope, membership_id)
 
-    @delete("/members/{membership_id:uuid}", opt=allow([Role.ADMIN]), summary="Remove a role")
-    async def remove_member(self, tenant_scope: TenantScope, membership_id: UUID) -> None:
+    @delete("/members/{membership_id:uuid}", **allow([Role.ADMIN], 409), summary="Remove a role")
+    async def remove_member(
+        self, tenant_scope: NamedDependency[TenantScope], membership_id: FromPath[UUID]
+    ) -> None:
         await service.remove_member(tenant_scope, membership_id)
 
-    @get("/tokens", opt=allow(ALL_ROLES), summary="API tokens: your own, or all for admins")
-    async def list_tokens(self, tenant_scope: TenantScope, caller: Caller) -> list[TokenOut]:
+    @get("/tokens", **allow(ALL_ROLES), summary="API tokens: your own, or all for admins")
+    async def list_tokens(
+        self, tenant_scope: NamedDependency[TenantScope], caller: NamedDependency[Caller]
+    ) -> list[TokenOut]:
         owner = None if caller.has(Role.ADMIN) else caller.person_id
         return await service.list_tokens(tenant_scope, owner)
 
-    @post("/tokens", opt=allow(ALL_ROLES), summary="Create an API token for yourself")
-    async def create_token(self, caller: Caller, data: TokenIn) -> TokenIssued:
+    @post("/tokens", **allow(ALL_ROLES), summary="Create an API token for yourself")
+    async def create_token(
+        self, caller: NamedDependency[Caller], data: JSONBody[TokenIn]
+    ) -> TokenIssued:
         issued = await tokens.issue_token(
             caller.tenant_id, caller.person_id, label=data.label, expires_days=data.expires_days
         )
         return TokenIssued(id=issued.id, token=issued.secret, expires_at=issued.expires_at)
 
-    @delete("/tokens/{token_id:uuid}", opt=allow(ALL_ROLES), summary="Revoke a token")
-    async def revoke_token(self, tenant_scope: TenantScope, caller: Caller, token_id: UUID) -> None:
+    @delete("/tokens/{token_id:uuid}", **allow(ALL_ROLES), summary="Revoke a token")
+    async def revoke_token(
+        self,
+        tenant_scope: NamedDependency[TenantScope],
+        caller: NamedDependency[Caller],
+        token_id: FromPath[UUID],
+    ) -> None:
         owner = None if caller.has(Role.ADMIN) else caller.person_id
         await service.revoke(tenant_scope, token_id, owner)
 
-    @get("/keys", opt=allow([Role.ADMIN, Role.AUDITOR]), summary="Public signing keys")
-    async def list_keys(self, tenant_scope: TenantScope) -> list[KeyOut]:
+    @get("/keys", **allow([Role.ADMIN, Role.AUDITOR]), summary="Public signing keys")
+    async def list_keys(self, tenant_scope: NamedDependency[TenantScope]) -> list[KeyOut]:
         return [
             KeyOut(k.key_id, k.public_key, k.active, k.created_at, k.retired_at)
             for k in await keys.public_keys(tenant_scope.tenant_id)
         ]
 
 
-@get("/api/v1/me", tags=["identity"], summary="Who you are and your tenants")
+@get(
+    "/api/v1/me",
+    tags=["identity"],
+    responses=problem_responses(401),
+    summary="Who you are and your tenants",
+)
 async def whoami(request: Request[Principal, Any, Any]) -> MeOut:
     return await service.me(request.user.person_id)
 
 
-@post("/auth/sign-in", tags=["identity"], summary="Sign in with e-mail and password")
-async def sign_in(request: Request[Any, Any, Any], data: SignInIn) -> Response[SignInOut]:
+@post(
+    "/auth/sign-in",
+    tags=["identity"],
+    responses=problem_responses(400, 401, 429),
+    summary="Sign in with e-mail and password",
+)
+async def sign_in(request: Request[Any, Any, Any], data: JSONBody[SignInIn]) -> Response[SignInOut]:
     client = request.client.host if request.client else ""
     signed = await sessions.sign_in(data.email, data.password, client)
     max_age = int((signed.expires_at - datetime.now(UTC)).total_seconds())
@@ -156,10 +186,15 @@ async def sign_in(request: Request[Any, Any, Any], data: SignInIn) -> Response[S
     return response
 
 
-@post("/auth/sign-out", tags=["identity"], status_code=204, summary="End this browser session")
-async def sign_out(request: Request[Principal, Any, Any]) -> Response[None]:
+@post(
+    "/auth/sign-out",
+    tags=["identity"],
+    security=BEARER,
+    responses=problem_responses(401, 403),
+    response_cookies=[Cookie(key=SESSION_COOKIE, value="", max_age=0, path="/", httponly=True)],
+    status_code=204,
+    summary="End this browser session",
+)
+async def sign_out(request: Request[Principal, Any, Any]) -> None:
     if request.user.session_id is not None:
         await sessions.sign_out(request.user.session_id)
-    response: Response[None] = Response(None, status_code=204)
-    response.delete_cookie(SESSION_COOKIE, path="/")
-    return response

@@ -8,7 +8,12 @@ from uuid import UUID
 
 import msgspec
 
-Email = Annotated[str, msgspec.Meta(min_length=3, max_length=254)]
+from tenants.roles import Role
+
+Email = Annotated[
+    str, msgspec.Meta(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+]
+CountryCode = Annotated[str, msgspec.Meta(pattern="^[A-Za-z]{2,3}$")]
 ShortText = Annotated[str, msgspec.Meta(max_length=200)]
 
 
@@ -26,7 +31,7 @@ class TenantOut(msgspec.Struct):
 
 class TenantUpdate(msgspec.Struct, forbid_unknown_fields=True):
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)] | None = None
-    country: Annotated[str, msgspec.Meta(min_length=2, max_length=3)] | None = None
+    country: CountryCode | None = None
     time_zone: Annotated[str, msgspec.Meta(min_length=1, max_length=64)] | None = None
     settings: dict[str, Any] | None = None
 
@@ -49,7 +54,7 @@ class MemberPage(msgspec.Struct):
 
 class MemberIn(msgspec.Struct, forbid_unknown_fields=True):
     email: Email
-    role: Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
+    role: Role
     name: ShortText = ""
 
 

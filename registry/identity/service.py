@@ -71,7 +71,7 @@ async def add_member(scope: TenantScope, email: str, role: str, name: str = "") 
         )
         if held:
             raise Conflict(f"{person.email} already holds the role {parsed.value}")
-        membership = await scope.add(Membership(person=person.id, role=parsed.value))
+        membership = await scope.create(Membership, person=person.id, role=parsed.value)
     return await get_member(scope, membership.id)
 
 

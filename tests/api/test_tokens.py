@@ -1,0 +1,92 @@
+"""API tokens: stored only as a hash, expiring, revocable, shown once."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime, timedelta
+
+from tenants.roles import Role
+from tenants.tables import ApiToken
+from tenants.tokens import issue_token
+
+
+async def test_token_is_stored_only_as_its_hash(factory, database):
+    world = await factory.tenant("tok")
+    party = world[Role.MEMBER]
+    rows = await ApiToken.raw("SELECT * FROM api_token WHERE id = {}", party.token_id)
+    assert len(rows) == 1
+    stored = " ".join(str(v) for v in rows[0].values())
+    assert party.token not in stored
+    assert rows[0]["token_hash"] == hashlib.sha256(party.token.encode()).hexdigest()
+    assert len(party.token) >= 4 + 43  # prefix + 32 random bytes in base64url
+
+
+async def test_created_token_is_shown_once_and_works(api, factory):
+    world = await factory.tenant("tok")
+    created = await api.post(
+        f"/api/v1/t/{world.slug}/tokens",
+        json={"label": "laptop", "expires_days": 7},
+        headers=world[Role.BOARD].headers,
+    )
+    assert created.status_code == 201
+    secret = created.json()["token"]
+    listed = await api.get(f"/api/v1/t/{world.slug}/tokens", headers=world[Role.BOARD].headers)
+    assert secret not in listed.text
+    assert "laptop" in listed.text
+    ok = await api.get(f"/api/v1/t/{world.slug}", headers={"Authorization": f"Bearer {secret}"})
+    assert ok.status_code == 200
+
+
+async def test_expired_token_gets_401(api, factory):
+    world = await factory.tenant("tok")
+    party = world[Role.AUDITOR]
+    issued = await issue_token(world.tenant.id, party.person_id, expires_days=1)
+    headers = {"Authorization": f"Bearer {issued.secret}"}
+    assert (await api.get(f"/api/v1/t/{world.slug}", headers=headers)).status_code == 200
+    await ApiToken.update({ApiToken.expires_at: datetime.now(UTC) - timedelta(seconds=1)}).where(
+        ApiToken.id == issued.id
+    )
+    response = await api.get(f"/api/v1/t/{world.slug}", headers=headers)
+    assert response.status_code == 401
+    assert "expired" in response.json()["detail"]
+
+
+async def test_revoked_token_gets_401(api, factory):
+    world = await factory.tenant("tok")
+    party = world[Role.COORDINATOR]
+    revoked = await api.delete(
+        f"/api/v1/t/{world.slug}/tokens/{party.token_id}", headers=party.headers
+    )
+    assert revoked.status_code == 204
+    response = await api.get(f"/api/v1/t/{world.slug}", headers=party.headers)
+    assert response.status_code == 401
+
+
+async def test_member_cannot_revoke_someone_elses_token(api, factory):
+    world = await factory.tenant("tok")
+    response = await api.delete(
+        f"/api/v1/t/{world.slug}/tokens/{world[Role.ADMIN].token_id}",
+        headers=world[Role.MEMBER].headers,
+    )
+    assert response.status_code == 404
+    still = await api.get(f"/api/v1/t/{world.slug}", headers=world[Role.ADMIN].headers)
+    assert still.status_code == 200
+
+
+async def test_admin_revokes_any_token_of_the_tenant(api, factory):
+    world = await factory.tenant("tok")
+    response = await api.delete(
+        f"/api/v1/t/{world.slug}/tokens/{world[Role.MEMBER].token_id}",
+        headers=world[Role.ADMIN].headers,
+    )
+    assert response.status_code == 204
+    gone = await api.get(f"/api/v1/t/{world.slug}/tokens", headers=world[Role.MEMBER].headers)
+    assert gone.status_code == 401
+
+
+async def test_garbage_and_missing_credentials_get_401(api, factory):
+    world = await factory.tenant("tok")
+    for headers in ({}, {"Authorization": "Bearer acc_nope"}, {"Authorization": "Basic abc"}):
+        response = await api.get(f"/api/v1/t/{world.slug}", headers=headers)
+        assert response.status_code == 401
+        assert response.headers["content-type"].startswith("application/problem+json")
