@@ -12,6 +12,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from registry.http.auth import PUBLIC_PATHS, AccordAuthentication
 from registry.http.problems import EXCEPTION_HANDLERS
+from registry.http.strict_query import refuse_unknown_query
 from registry.identity.controllers import TenantController, sign_in, sign_out, whoami
 from registry.identity.schemas import Health
 from tenants.database import close_pool, current_engine, open_pool
@@ -31,6 +32,7 @@ def create_app() -> Litestar:
         route_handlers=[health, whoami, sign_in, sign_out, TenantController],
         middleware=[DefineMiddleware(AccordAuthentication, exclude=PUBLIC_PATHS)],
         exception_handlers=EXCEPTION_HANDLERS,
+        before_request=refuse_unknown_query,
         on_startup=[open_pool],
         on_shutdown=[close_pool],
         openapi_config=OpenAPIConfig(

@@ -128,3 +128,14 @@ async def test_person_in_two_tenants_sees_both(api, factory):
     # The token is bound to tenant A; it does not open tenant B.
     other = await api.get(f"/api/v1/t/{b.slug}", headers=a[Role.COORDINATOR].headers)
     assert other.status_code == 404
+
+
+async def test_unknown_query_parameter_is_named(api, factory):
+    world = await factory.tenant("ten")
+    response = await api.get(
+        f"/api/v1/t/{world.slug}/members?limt=5", headers=world[Role.ADMIN].headers
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {"field": "limt", "message": "unknown query parameter; accepted: limit, offset, role"}
+    ]
