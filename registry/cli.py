@@ -293,5 +293,19 @@ def bench_api(duration: float, connections: int, engine: str, postgres_url: str)
     click.echo(json.dumps(results[-1]))
 
 
+def _mount() -> None:
+    """Command groups that live beside the capability they drive."""
+    from registry.audit.cli import audit_group
+    from registry.policies.cli import policies_group
+    from registry.screening.cli import bench_screening_command, screening_group
+
+    main.add_command(policies_group)
+    main.add_command(screening_group)
+    main.add_command(audit_group)
+    bench.add_command(bench_screening_command)
+
+
+_mount()
+
 if __name__ == "__main__":
     main()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
+from tenants.access import TenantAccess
+
 
 @dataclass(frozen=True, slots=True)
 class Principal:
@@ -14,6 +16,9 @@ class Principal:
     token_id: UUID | None = None
     session_id: UUID | None = None
     csrf_token: str | None = None
+    #: The caller's standing in the tenant of the request's path, when it was read
+    #: together with the token (one query instead of two).
+    access: TenantAccess | None = None
 
     @property
     def via_session(self) -> bool:

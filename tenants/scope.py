@@ -7,6 +7,8 @@ gets the tenant id, and a row of another tenant is simply not found.
 
 from __future__ import annotations
 
+import string
+from functools import lru_cache
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -14,6 +16,7 @@ from piccolo.columns import Column, ForeignKey
 from piccolo.query import Count, Delete, Objects, Select, Update
 from piccolo.table import Table
 
+from tenants.database import fetch
 from tenants.errors import InvalidInput, NotFound
 
 T = TypeVar("T", bound=Table)
@@ -33,6 +36,19 @@ def _as_uuid(value: UUID | str, what: str) -> UUID:
         return UUID(str(value))
     except ValueError:
         raise InvalidInput(what, f"{value!r} is not an id") from None
+
+
+@lru_cache(maxsize=256)
+def _scoped_template(sql: str) -> tuple[str, tuple[str, ...]]:
+    """Piccolo's `{}` template for `sql`, and which slot takes the tenant id."""
+    parts: list[str] = []
+    slots: list[str] = []
+    for literal, field, _, _ in string.Formatter().parse(sql):
+        parts.append(literal)
+        if field is not None:
+            slots.append(field)
+            parts.append("{}")
+    return "".join(parts), tuple(slots)
 
 
 class TenantScope:
@@ -56,6 +72,20 @@ class TenantScope:
 
     def delete(self, table: type[Table]) -> Delete:
         return table.delete().where(_tenant_column(table) == self.tenant_id)
+
+    async def rows(self, sql: str, *args: Any) -> list[dict[str, Any]]:
+        """Run a hand-written, parameterised SELECT that must filter on `{tenant}`.
+
+        For the few hot reads where building the query costs more than running it.
+        `{}` placeholders take `args` in order; `{tenant}` takes this scope's tenant id,
+        and a statement without it is refused rather than run unscoped.
+        """
+        if "{tenant}" not in sql:
+            raise TypeError("a scoped statement must filter on {tenant}")
+        template, slots = _scoped_template(sql)
+        pending = iter(args)
+        values = [self.tenant_id if slot == "tenant" else next(pending) for slot in slots]
+        return await fetch(template, *values)
 
     async def get(self, table: type[T], object_id: UUID | str, what: str = "id") -> T:
         oid = _as_uuid(object_id, what)

@@ -27,7 +27,9 @@ class AccordAuthentication(AbstractAuthenticationMiddleware):
             scheme, _, secret = header.partition(" ")
             if scheme.lower() != "bearer" or not secret.strip():
                 raise Unauthorized("Authorization must be 'Bearer <token>'")
-            principal = await authenticate_token(secret.strip())
+            principal = await authenticate_token(
+                secret.strip(), connection.path_params.get("tenant")
+            )
             if principal is None:
                 raise Unauthorized("the token is unknown, revoked or expired")
             return AuthenticationResult(user=principal, auth="token")

@@ -18,11 +18,11 @@ from litestar.connection import ASGIConnection
 from litestar.handlers import BaseRouteHandler
 
 from registry.http.problems import problem_responses
+from tenants.access import tenant_access
 from tenants.errors import Forbidden, NotFound
 from tenants.principal import Principal
 from tenants.roles import Role
 from tenants.scope import TenantScope
-from tenants.tables import Membership
 
 ROLES_KEY = "roles"
 
@@ -62,26 +62,20 @@ async def tenant_guard(
         raise Forbidden(f"route {handler} declares no roles; refused by default")
     principal: Principal = connection.user
     slug = connection.path_params.get("tenant", "")
-    rows = await Membership.select(
-        Membership.role,
-        Membership.tenant.id.as_alias("tenant_id"),
-        Membership.tenant.status.as_alias("status"),
-        Membership.tenant.suspended_reason.as_alias("reason"),
-    ).where((Membership.tenant.slug == slug) & (Membership.person == principal.person_id))
-    unknown = NotFound(f"no tenant {slug!r}")
-    if not rows:
-        raise unknown
-    tenant_id = rows[0]["tenant_id"]
-    if principal.token_tenant_id is not None and principal.token_tenant_id != tenant_id:
-        raise unknown
-    if rows[0]["status"] != "active":
-        reason = f": {rows[0]['reason']}" if rows[0]["reason"] else ""
+    access = principal.access
+    if access is None or access.slug != slug:
+        access = await tenant_access(slug, principal.person_id)
+    if access is None or (
+        principal.token_tenant_id is not None and principal.token_tenant_id != access.tenant_id
+    ):
+        raise NotFound(f"no tenant {slug!r}")
+    if not access.active:
+        reason = f": {access.suspended_reason}" if access.suspended_reason else ""
         raise Forbidden(f"tenant {slug!r} is suspended{reason}; nothing is changed or shown")
-    roles = frozenset(Role(row["role"]) for row in rows)
-    if not roles & required:
+    if not access.roles & required:
         needed = ", ".join(sorted(r.value for r in required))
         raise Forbidden(f"this action needs one of the roles: {needed}")
-    connection.state.caller = Caller(principal, tenant_id, slug, roles)
+    connection.state.caller = Caller(principal, access.tenant_id, slug, access.roles)
 
 
 def provide_caller(request: Request[Any, Any, Any]) -> Caller:

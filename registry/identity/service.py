@@ -6,7 +6,7 @@ from typing import Any
 from uuid import UUID
 
 from registry.identity.schemas import MemberOut, MembershipSummary, MeOut, TokenOut
-from tenants.database import write_transaction
+from tenants.database import as_datetime, write_transaction
 from tenants.errors import Conflict, NotFound
 from tenants.roles import Role, parse_role
 from tenants.scope import TenantScope
@@ -25,28 +25,40 @@ MEMBER_COLUMNS = (
 
 
 def _member(row: dict[str, Any]) -> MemberOut:
+    # Built without re-validation: the row comes from our own schema, and on the
+    # hot members page parsing ids only to print them again doubles the cost.
+    created_at = as_datetime(row["created_at"])
+    assert created_at is not None
     return MemberOut(
         id=row["id"],
         person_id=row["person_id"],
         email=row["email"],
         name=row["name"],
         role=row["role"],
-        created_at=row["created_at"],
+        created_at=created_at,
     )
+
+
+# The members page is the most requested read; its SQL is written out so that each
+# request runs it rather than rebuilding it through the query builder. Ids are read
+# as text: they go straight back out as JSON strings, and parsing a hundred UUIDs a
+# page only to print them again was a third of the request's time on SQLite.
+MEMBER_PAGE = (
+    "SELECT CAST(m.id AS TEXT) AS id, m.role, m.created_at,"
+    " CAST(p.id AS TEXT) AS person_id, p.email, p.name"
+    " FROM membership m JOIN person p ON p.id = m.person"
+    " WHERE m.tenant = {tenant}%s ORDER BY m.created_at, m.id LIMIT {} OFFSET {}"
+)
 
 
 async def list_members(
     scope: TenantScope, *, limit: int, offset: int, role: Role | None = None
 ) -> tuple[list[MemberOut], int | None]:
-    query = scope.select(Membership, *MEMBER_COLUMNS)
-    if role is not None:
-        query = query.where(Membership.role == role.value)
-    rows = (
-        await query.order_by(Membership.created_at)
-        .order_by(Membership.id)
-        .limit(limit + 1)
-        .offset(offset)
-    )
+    if role is None:
+        rows = await scope.rows(MEMBER_PAGE % "", limit + 1, offset)
+    else:
+        sql = MEMBER_PAGE % " AND m.role = {}"
+        rows = await scope.rows(sql, role.value, limit + 1, offset)
     next_offset = offset + limit if len(rows) > limit else None
     return [_member(row) for row in rows[:limit]], next_offset
 

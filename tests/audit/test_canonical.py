@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from registry.audit.canonical import (
     MAX_SAFE_INTEGER,
     CanonicalError,
+    _exact_canonical,
     canonical_bytes,
     loads_canonical,
 )
@@ -131,3 +132,24 @@ def test_fast_and_exact_paths_agree(value):
     assert canonical_bytes(with_float) == canonical_bytes(with_int)
     order = [key.encode("utf-16-be") for key in json.loads(canonical_bytes(with_int))]
     assert order == sorted(order)
+
+
+@given(json_values)
+def test_fast_path_agrees_with_the_exact_encoder(value):
+    # canonical_bytes takes msgspec's fast path when it can; the exact encoder is the
+    # reference implementation of the rules in the module docstring.
+    assert canonical_bytes(value) == _exact_canonical(value)
+
+
+@given(st.text(), st.text())
+def test_strings_and_keys_of_any_unicode(key, text):
+    value = {key: text, "n": 1}
+    assert canonical_bytes(value) == _exact_canonical(value)
+    assert loads_canonical(canonical_bytes(value)) == value
+
+
+def test_fast_path_refuses_converted_types():
+    # msgspec alone would quietly write these as arrays, base64 or null.
+    for value in [{"a": {1, 2}}, {"a": b"x"}, {"a": float("nan")}, {"a": 2**60}]:
+        with pytest.raises(CanonicalError):
+            canonical_bytes(value)

@@ -6,6 +6,7 @@ from click.testing import CliRunner
 from cryptography.hazmat.primitives import serialization
 
 from registry.audit.cli import audit_group, audit_verify_command
+from registry.audit.consistency import consistency_document
 from registry.audit.merkle import MerkleTree
 from registry.audit.proof import inclusion_document
 from registry.audit.treehead import raw_public_key, sign_tree_head
@@ -106,3 +107,24 @@ def test_group_mounts_verify(tmp_path):
     result = CliRunner().invoke(audit_group, ["verify", str(path)])
     assert result.exit_code == 0
     assert result.output.startswith("valid: 12 events")
+
+
+def test_consistency_proof_document(tmp_path):
+    key = raw_public_key(signing_key())
+    first = sign_tree_head(
+        signing_key(), tenant=LOG[0]["tenant"], tree_size=5, root_hash=TREE.root(5)
+    )
+    second = sign_tree_head(
+        signing_key(), tenant=LOG[0]["tenant"], tree_size=12, root_hash=TREE.root()
+    )
+    doc = consistency_document(TREE, first, key, second, key)
+    path = tmp_path / "consistency.json"
+    path.write_text(json.dumps(doc))
+    result = run(path)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(
+        "valid: tree size 12 of tenant library-association extends tree size 5"
+    )
+    doc["consistency_path"][0] = "00" * 32
+    path.write_text(json.dumps(doc))
+    assert run(path).exit_code == 1

@@ -1,0 +1,30 @@
+"""Seed a benchmark database: one tenant, 60 members, an administrator's token.
+
+    python -m registry.bench.seed     (database from ACCORD_DATABASE_URL)
+
+Prints the tenant slug and the token as one JSON object.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from tenants.roles import Role
+from tenants.service import create_tenant, grant_role
+from tenants.tokens import issue_token
+
+MEMBERS = 60
+
+
+async def seed() -> dict[str, str]:
+    tenant = await create_tenant("bench", "Benchmark Association", "AU")
+    admin = await grant_role(tenant, "admin@bench.example", Role.ADMIN, "Bench Admin")
+    for i in range(MEMBERS - 1):
+        await grant_role(tenant, f"member{i:03}@bench.example", Role.MEMBER, f"Member {i}")
+    token = await issue_token(tenant.id, admin.person.id, label="bench")
+    return {"tenant": "bench", "token": token.secret}
+
+
+if __name__ == "__main__":
+    print(json.dumps(asyncio.run(seed())))
