@@ -7,4 +7,6 @@ from tenants.settings import load_settings
 
 DB = make_engine(load_settings().database)
 
-APP_REGISTRY = AppRegistry(apps=["tenants.piccolo_app"])
+APP_REGISTRY = AppRegistry(
+    apps=["tenants.piccolo_app", "registry.audit.piccolo_app", "screening.piccolo_app"]
+)

@@ -10,11 +10,13 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
+from registry.audit.controllers import ROUTES as audit_routes
 from registry.http.auth import PUBLIC_PATHS, AccordAuthentication
 from registry.http.problems import EXCEPTION_HANDLERS
 from registry.http.strict_query import refuse_unknown_query
 from registry.identity.controllers import TenantController, sign_in, sign_out, whoami
 from registry.identity.schemas import Health
+from registry.screening.controllers import ROUTES as screening_routes
 from tenants.database import close_pool, current_engine, open_pool
 from tenants.settings import load_settings
 
@@ -29,7 +31,15 @@ def create_app() -> Litestar:
     settings = load_settings()
     logging.basicConfig(level=settings.server.log_level.upper())
     return Litestar(
-        route_handlers=[health, whoami, sign_in, sign_out, TenantController],
+        route_handlers=[
+            health,
+            whoami,
+            sign_in,
+            sign_out,
+            TenantController,
+            *audit_routes,
+            *screening_routes,
+        ],
         middleware=[DefineMiddleware(AccordAuthentication, exclude=PUBLIC_PATHS)],
         exception_handlers=EXCEPTION_HANDLERS,
         before_request=refuse_unknown_query,

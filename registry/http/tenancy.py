@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from litestar import Request
+from litestar import Controller, Request
 from litestar.connection import ASGIConnection
+from litestar.di import Provide
 from litestar.handlers import BaseRouteHandler
 
 from registry.http.problems import problem_responses
@@ -86,3 +87,23 @@ def provide_caller(request: Request[Any, Any, Any]) -> Caller:
 def provide_scope(request: Request[Any, Any, Any]) -> TenantScope:
     caller: Caller = request.state.caller
     return TenantScope(caller.tenant_id, caller.tenant_slug)
+
+
+#: Operations that need a bearer token (or a browser session) in the OpenAPI document.
+BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
+
+
+class TenantRoutes(Controller):
+    """Base of every controller under `/api/v1/t/{tenant}`: the tenant wall as guard,
+    and `caller` and `tenant_scope` for the handlers. Subclasses set `path`, which
+    must start with TENANT_PATH, and declare roles on each route with `**allow(...)`."""
+
+    guards = [tenant_guard]
+    dependencies = {
+        "caller": Provide(provide_caller, sync_to_thread=False),
+        "tenant_scope": Provide(provide_scope, sync_to_thread=False),
+    }
+    security = BEARER
+
+
+TENANT_PATH = "/api/v1/t/{tenant:str}"

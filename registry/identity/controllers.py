@@ -6,14 +6,14 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar import Request, Response, delete, get, patch, post
 from litestar.datastructures import Cookie
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from registry.http.auth import SESSION_COOKIE
 from registry.http.problems import problem_responses
-from registry.http.tenancy import Caller, allow, provide_caller, provide_scope, tenant_guard
+from registry.http.tenancy import BEARER, TENANT_PATH, Caller, TenantRoutes, allow
 from registry.identity import service
 from registry.identity.schemas import (
     KeyOut,
@@ -37,8 +37,6 @@ from tenants.service import get_tenant, update_tenant
 from tenants.settings import load_settings
 from tenants.tables import Tenant
 
-#: Operations that need a bearer token (or a browser session) in the OpenAPI document.
-BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
 MEMBER_READERS = (Role.ADMIN, Role.EXECUTIVE, Role.COORDINATOR, Role.AUDITOR)
 
 
@@ -56,17 +54,11 @@ def _tenant_out(tenant: Tenant) -> TenantOut:
     )
 
 
-class TenantController(Controller):
-    """Everything of one tenant: `/api/v1/t/{tenant}/...`."""
+class TenantController(TenantRoutes):
+    """The tenant itself, its members, tokens and keys."""
 
-    path = "/api/v1/t/{tenant:str}"
-    guards = [tenant_guard]
-    dependencies = {
-        "caller": Provide(provide_caller, sync_to_thread=False),
-        "tenant_scope": Provide(provide_scope, sync_to_thread=False),
-    }
+    path = TENANT_PATH
     tags = ["tenant"]
-    security = BEARER
 
     @get("/", **allow(ALL_ROLES), summary="The tenant and its settings")
     async def show_tenant(self, tenant_scope: NamedDependency[TenantScope]) -> TenantOut:

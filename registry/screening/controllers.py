@@ -1,0 +1,5 @@
+"""HTTP routes of this capability; registry.app mounts ROUTES."""
+
+from typing import Any
+
+ROUTES: list[Any] = []
