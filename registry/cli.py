@@ -284,10 +284,19 @@ def bench() -> None:
     default="postgresql://accord:accord@127.0.0.1:5432/accord_bench",
     show_default=True,
 )
-def bench_api(duration: float, connections: int, engine: str, postgres_url: str) -> None:
+@click.option(
+    "--workers",
+    type=int,
+    default=1,
+    show_default=True,
+    help="Server processes, the same for Accord and the ceiling.",
+)
+def bench_api(
+    duration: float, connections: int, engine: str, postgres_url: str, workers: int
+) -> None:
     from registry.bench.api import run_api_bench
 
-    results = run_api_bench(duration, connections, engine, postgres_url)
+    results = run_api_bench(duration, connections, engine, postgres_url, workers)
     for line in results[:-1]:
         click.echo(json.dumps(line))
     click.echo(json.dumps(results[-1]))

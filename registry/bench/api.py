@@ -49,8 +49,10 @@ def _python(*args: str, env: dict[str, str]) -> str:
 
 def _start(args: list[str], env: dict[str, str], health: str) -> subprocess.Popen[bytes]:
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and modules
-        [sys.executable, "-m", *args], env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [sys.executable, "-m", *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -78,15 +80,23 @@ async def _recreate_postgres(url: str) -> None:
 
 
 def _load(url: str, connections: int, duration: float, headers: list[str]) -> dict[str, Any]:
-    args = ["registry.bench.load", url, "--connections", str(connections),
-            "--duration", str(duration)]
+    args = [
+        "registry.bench.load",
+        url,
+        "--connections",
+        str(connections),
+        "--duration",
+        str(duration),
+    ]
     for header in headers:
         args += ["--header", header]
     result: dict[str, Any] = json.loads(_python(*args, env=dict(os.environ)))
     return result
 
 
-def bench_engine(engine: str, duration: float, connections: int, pg_url: str) -> dict[str, Any]:
+def bench_engine(
+    engine: str, duration: float, connections: int, pg_url: str, workers: int
+) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix=f"accord-bench-{engine}-"))
     if engine == "postgres":
         asyncio.run(_recreate_postgres(pg_url))
@@ -103,8 +113,11 @@ def bench_engine(engine: str, duration: float, connections: int, pg_url: str) ->
     seeded = json.loads(_python("registry.bench.seed", env=env).strip().splitlines()[-1])
     auth = f"Authorization: Bearer {seeded['token']}"
     api_port, ceiling_port = _free_port(), _free_port()
-    api = _start(["registry.cli", "serve", "--port", str(api_port)], env,
-                 f"http://127.0.0.1:{api_port}/health")
+    api = _start(
+        ["registry.cli", "serve", "--port", str(api_port), "--workers", str(workers)],
+        env,
+        f"http://127.0.0.1:{api_port}/health",
+    )
     try:
         url = f"http://127.0.0.1:{api_port}/api/v1/t/{seeded['tenant']}/members?limit={LIMIT}"
         sample = httpx.get(url, headers={"Authorization": f"Bearer {seeded['token']}"})
@@ -113,13 +126,17 @@ def bench_engine(engine: str, duration: float, connections: int, pg_url: str) ->
             raise RuntimeError(f"expected {LIMIT} records, got {len(sample.json()['items'])}")
         body = work / "body.json"
         body.write_bytes(sample.content)
-        ceiling = _start(["registry.bench.ceiling", str(body), str(ceiling_port)], env,
-                         f"http://127.0.0.1:{ceiling_port}/ceiling")
+        ceiling = _start(
+            ["registry.bench.ceiling", str(body), str(ceiling_port), str(workers)],
+            env,
+            f"http://127.0.0.1:{ceiling_port}/ceiling",
+        )
         try:
             real_runs, ceiling_runs = [], []
             for _ in range(ROUNDS):
-                ceiling_runs.append(_load(f"http://127.0.0.1:{ceiling_port}/ceiling",
-                                          connections, duration, []))
+                ceiling_runs.append(
+                    _load(f"http://127.0.0.1:{ceiling_port}/ceiling", connections, duration, [])
+                )
                 real_runs.append(_load(url, connections, duration, [auth]))
         finally:
             ceiling.terminate()
@@ -142,6 +159,7 @@ def bench_engine(engine: str, duration: float, connections: int, pg_url: str) ->
         "errors": errors,
         "records": LIMIT,
         "connections": connections,
+        "workers": workers,
         "rounds": ROUNDS,
         "seconds_per_round": duration,
         "target_met": errors == 0 and rps / ceiling_rps >= TARGET_RATIO and p99 <= TARGET_P99_MS,
@@ -149,10 +167,10 @@ def bench_engine(engine: str, duration: float, connections: int, pg_url: str) ->
 
 
 def run_api_bench(
-    duration: float, connections: int, engine: str, pg_url: str
+    duration: float, connections: int, engine: str, pg_url: str, workers: int = 1
 ) -> list[dict[str, Any]]:
     engines = ["sqlite", "postgres"] if engine == "both" else [engine]
-    results = [bench_engine(name, duration, connections, pg_url) for name in engines]
+    results = [bench_engine(name, duration, connections, pg_url, workers) for name in engines]
     if len(results) == 1:
         return results
     summary = {"results": results, "target_met": all(r["target_met"] for r in results)}

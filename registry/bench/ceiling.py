@@ -37,8 +37,13 @@ def main() -> None:
     os.environ["ACCORD_CEILING_BODY"] = sys.argv[1]
     workers = int(sys.argv[3]) if len(sys.argv) > 3 else 1
     uvicorn.run(
-        "registry.bench.ceiling:app_from_env", factory=True, host="127.0.0.1",
-        port=int(sys.argv[2]), workers=workers, log_level="warning", access_log=False,
+        "registry.bench.ceiling:app_from_env",
+        factory=True,
+        host="127.0.0.1",
+        port=int(sys.argv[2]),
+        workers=workers,
+        log_level="warning",
+        access_log=False,
     )
 
 

@@ -78,10 +78,13 @@ async def run(url: str, connections: int, duration: float, headers: list[str]) -
     warm: list[float] = []
     # A short warm-up so that connection set-up and first-request costs are not counted.
     warmup = [
-        (await loop.create_connection(
-            lambda: _Connection(request, time.perf_counter() + 0.5, warm),
-            host, port,
-        ))[1]
+        (
+            await loop.create_connection(
+                lambda: _Connection(request, time.perf_counter() + 0.5, warm),
+                host,
+                port,
+            )
+        )[1]
         for _ in range(connections)
     ]
     await asyncio.gather(*(c.done for c in warmup))
@@ -89,9 +92,11 @@ async def run(url: str, connections: int, duration: float, headers: list[str]) -
     deadline = time.perf_counter() + duration
     started = time.perf_counter()
     conns = [
-        (await loop.create_connection(
-            lambda: _Connection(request, deadline, latencies), host, port
-        ))[1]
+        (
+            await loop.create_connection(
+                lambda: _Connection(request, deadline, latencies), host, port
+            )
+        )[1]
         for _ in range(connections)
     ]
     await asyncio.gather(*(c.done for c in conns))
