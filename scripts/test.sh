@@ -31,7 +31,7 @@ run_pytest() {
 }
 
 echo "== SQLite: the whole suite"
-env -u ACCORD_DATABASE_URL run_pytest -p no:cacheprovider -q
+(unset ACCORD_DATABASE_URL; run_pytest -p no:cacheprovider -q)
 
 if ! pg_reachable 2>/dev/null; then
   if command -v pg_ctlcluster >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
