@@ -250,10 +250,18 @@ async def write_transaction() -> AsyncIterator[None]:
             yield
 
 
+async def _nothing_to_reset(connection: Any) -> None:
+    """asyncpg resets a connection on its way back to the pool by default (advisory
+    locks, cursors, LISTEN, session settings): one more round trip per statement.
+    Accord keeps no session state on a connection (settings are transaction-local,
+    no advisory locks, no LISTEN, no cursors outside transactions), so there is
+    nothing to reset."""
+
+
 async def open_pool() -> None:
     engine = current_engine()
     if isinstance(engine, PostgresEngine):
-        await engine.start_connection_pool(min_size=2, max_size=20)
+        await engine.start_connection_pool(min_size=2, max_size=20, reset=_nothing_to_reset)
 
 
 async def close_pool() -> None:
