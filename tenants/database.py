@@ -120,25 +120,27 @@ class PooledSQLiteEngine(SQLiteEngine):
     async def get_connection(self) -> aiosqlite.Connection:
         return await self.acquire()
 
-    def plain_connection(self) -> sqlite3.Connection:
-        """This thread's read connection without type detection: rows of raw values."""
-        connection: sqlite3.Connection | None = getattr(self._readers, "plain", None)
+    def _reader(self, kind: str, detect_types: bool) -> sqlite3.Connection:
+        connection: sqlite3.Connection | None = getattr(self._readers, kind, None)
         if connection is None:
-            kwargs = {**self.connection_kwargs, "detect_types": 0}
+            kwargs = dict(self.connection_kwargs)
+            if not detect_types:
+                kwargs["detect_types"] = 0
             connection = sqlite3.connect(**kwargs)
-            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            self._readers.plain = connection
-        return connection
-
-    def _inline_connection(self) -> sqlite3.Connection:
-        connection: sqlite3.Connection | None = getattr(self._readers, "connection", None)
-        if connection is None:
-            connection = sqlite3.connect(**self.connection_kwargs)
-            connection.row_factory = dict_factory
+            if detect_types:
+                connection.row_factory = dict_factory
             connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             connection.execute("PRAGMA foreign_keys = 1")
-            self._readers.connection = connection
+            setattr(self._readers, kind, connection)
         return connection
+
+    def plain_connection(self) -> sqlite3.Connection:
+        """This thread's read connection without type detection: rows of raw values."""
+        return self._reader("plain", detect_types=False)
+
+    def _inline_connection(self) -> sqlite3.Connection:
+        """This thread's read connection for Piccolo's queries: typed dict rows."""
+        return self._reader("typed", detect_types=True)
 
     async def run_querystring(self, querystring: QueryString, in_pool: bool = False) -> Any:
         if self.current_transaction.get() is None and not self.log_queries:
