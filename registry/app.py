@@ -17,6 +17,7 @@ from registry.http.strict_query import refuse_unknown_query
 from registry.identity.controllers import TenantController, sign_in, sign_out, whoami
 from registry.identity.schemas import Health
 from registry.screening.controllers import ROUTES as screening_routes
+from screening.live import load_screening_index
 from tenants.database import close_pool, current_engine, open_pool
 from tenants.settings import load_settings
 
@@ -43,7 +44,7 @@ def create_app() -> Litestar:
         middleware=[DefineMiddleware(AccordAuthentication, exclude=PUBLIC_PATHS)],
         exception_handlers=EXCEPTION_HANDLERS,
         before_request=refuse_unknown_query,
-        on_startup=[open_pool],
+        on_startup=[open_pool, load_screening_index],
         on_shutdown=[close_pool],
         openapi_config=OpenAPIConfig(
             title="Accord",

@@ -1,6 +1,6 @@
 """`accord screening ...` and `accord bench screening`: screening from the command
-line against list files given on the command line (list versions kept in the
-database come with `import` / `lists` / `diff`).
+line, against the stored active list versions or against list files given with
+`--list`; `import`, `fetch`, `lists` and `diff` manage the stored versions.
 
 Exit status of `check`: 0 clear, 1 a hit to review or block, 3 not cleared because
 no list is loaded (fail closed).
@@ -8,13 +8,18 @@ no list is loaded (fail closed).
 
 from __future__ import annotations
 
+import asyncio
 import csv
+import datetime as dt
 import json
 import os
 import sys
+import tempfile
 from collections import defaultdict
+from collections.abc import Coroutine, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import click
 import msgspec
@@ -24,6 +29,9 @@ from screening.index import ScreeningIndex
 from screening.matcher import Query, ScreeningResult, Thresholds, screen
 from screening.model import ListFormatError, ListVersion
 from screening.parsers import SOURCES, parse_list
+from tenants.errors import AccordError
+
+T = TypeVar("T")
 
 EXIT_HIT = 1
 EXIT_NOT_CLEARED = 3
@@ -52,8 +60,39 @@ def _parse_list_specs(specs: tuple[str, ...]) -> list[ListVersion]:
     return versions
 
 
+def _run(coro: Coroutine[Any, Any, T]) -> T:
+    """Run database work in its own event loop; domain errors become messages."""
+
+    async def wrapped() -> T:
+        from tenants.database import close_pool
+
+        try:
+            return await coro
+        finally:
+            await close_pool()
+
+    try:
+        return asyncio.run(wrapped())
+    except AccordError as exc:
+        raise click.ClickException(exc.detail) from exc
+
+
+def _stored_versions() -> list[ListVersion]:
+    """The stored active versions; none (fail closed) if the database cannot be read."""
+    from screening import store
+
+    try:
+        _, versions = _run(store.load_active())
+    except click.ClickException:
+        raise
+    except Exception as exc:  # an unmigrated or unreachable database: nothing is cleared
+        click.echo(f"warning: stored lists not readable ({exc}); no list loaded", err=True)
+        return []
+    return versions
+
+
 def _build(specs: tuple[str, ...]) -> ScreeningIndex | None:
-    versions = _parse_list_specs(specs)
+    versions = _parse_list_specs(specs) if specs else _stored_versions()
     if not versions:
         return None
     index = ScreeningIndex.build(versions)
@@ -90,8 +129,9 @@ _list_option = click.option(
     "lists",
     multiple=True,
     metavar="SOURCE:PATH",
-    help="A list file to screen against (repeatable; SOURCE: un, dfat, ofac, ofac_cons, ftm; "
-    "OFAC takes its trio as ofac:sdn.csv,alt.csv,add.csv).",
+    help="A list file to screen against instead of the stored active versions (repeatable; "
+    "SOURCE: un, dfat, ofac, ofac_cons, ftm; OFAC takes its trio as "
+    "ofac:sdn.csv,alt.csv,add.csv).",
 )
 _threshold_options = [
     click.option("--review", default=0.70, show_default=True, help="Review threshold."),
@@ -214,3 +254,202 @@ def bench_screening_command(data_dir: Path | None, queries: int, exact_sample: i
         exact_sample=exact_sample,
     )
     click.echo(json.dumps(result))
+
+
+# -- stored list versions -------------------------------------------------------------
+
+#: Official addresses; ACCORD_SCREENING_URL_<SOURCE> (several separated by spaces or
+#: commas, for the OFAC trio) or `--url` replace them.
+OFFICIAL_URLS: dict[str, tuple[str, ...]] = {
+    "un": ("https://scsanctions.un.org/resources/xml/en/consolidated.xml",),
+    "dfat": ("https://www.dfat.gov.au/sites/default/files/regulation8_consolidated.xlsx",),
+    "ofac": tuple(
+        f"https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/{n}.CSV"
+        for n in ("SDN", "ALT", "ADD")
+    ),
+    "ofac_cons": tuple(
+        f"https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/{n}.CSV"
+        for n in ("CONS_PRIM", "CONS_ALT", "CONS_ADD")
+    ),
+}
+FETCH_TIMEOUT_S = 120.0
+
+
+def _published(value: dt.date | None) -> dt.date | None:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _parse_files(source: str, paths: Sequence[Path], published: dt.date | None) -> ListVersion:
+    try:
+        return parse_list(source, list(paths), published=published)
+    except ListFormatError as exc:
+        raise click.ClickException(f"import refused, nothing stored: {exc}") from exc
+
+
+def _store(version: ListVersion) -> None:
+    from screening import store
+
+    with click.progressbar(
+        length=len(version.entities),
+        label=f"storing {version.version_id}",
+        file=sys.stderr,
+        show_pos=True,
+    ) as bar:
+        result = _run(store.import_version(version, progress=bar.update))
+    stored = result.version
+    if not result.created:
+        click.echo(
+            f"already imported: version {stored.id} ({stored.version}) is this publication; "
+            "nothing changed"
+        )
+        return
+    superseded = ", ".join(map(str, result.superseded)) or "none"
+    click.echo(
+        f"imported version {stored.id}: {stored.version}, {stored.entity_count} entities "
+        f"({', '.join(f'{k} {v}' for k, v in sorted(stored.counts.items()))}); "
+        f"superseded: {superseded}"
+    )
+
+
+_published_option = click.option(
+    "--published",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Publication date, YYYY-MM-DD (default: from the file where it says).",
+)
+
+
+@screening_group.command("import", help="Import a list publication as a new stored version.")
+@click.option("--source", type=click.Choice(SOURCES), required=True)
+@click.argument(
+    "paths",
+    nargs=-1,
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
+@_published_option
+def import_command(source: str, paths: tuple[Path, ...], published: dt.date | None) -> None:
+    version = _parse_files(source, paths, _published(published))
+    _store(version)
+
+
+def _row(v: Any) -> str:
+    published = v.published.isoformat() if v.published else "undated"
+    return (
+        f"{v.id:>4}  {v.status:<10} {v.source:<9} {published:<10} {v.entity_count:>6}  "
+        f"{v.imported_at:%Y-%m-%d %H:%M:%S}  {v.version}"
+    )
+
+
+@screening_group.command("lists", help="Stored list versions, newest first.")
+@click.option("--source", type=click.Choice(SOURCES), default=None)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per version.")
+def lists_command(source: str | None, as_json: bool) -> None:
+    from screening import store
+
+    versions = _run(store.list_versions(source))
+    if as_json:
+        for v in versions:
+            click.echo(msgspec.json.encode(v).decode())
+        return
+    if not versions:
+        click.echo("no list version stored; screening fails closed", err=True)
+        return
+    click.echo(f"{'id':>4}  {'status':<10} {'source':<9} {'published':<10} {'count':>6}  imported")
+    for v in versions:
+        click.echo(_row(v))
+
+
+@screening_group.command("diff", help="Entities added, removed and changed from V1 to V2.")
+@click.argument("v1", type=int)
+@click.argument("v2", type=int)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+def diff_command(v1: int, v2: int, as_json: bool) -> None:
+    from screening import store
+    from screening.diff import diff_versions
+
+    async def load() -> tuple[ListVersion, ListVersion]:
+        return await store.load_version(v1), await store.load_version(v2)
+
+    old, new = _run(load())
+    try:
+        diff = diff_versions(old, new)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        payload = {
+            "source": diff.source,
+            "old_version": diff.old_version,
+            "new_version": diff.new_version,
+            **diff.summary(),
+            "added_refs": [e.ref for e in diff.added],
+            "removed_refs": [e.ref for e in diff.removed],
+            "changes": [{"ref": c.ref, "name": c.name, "fields": c.fields} for c in diff.changed],
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False))
+        return
+    click.echo(f"{diff.old_version} -> {diff.new_version}")
+    for entity in diff.added:
+        click.echo(f"+ {entity.ref}  {entity.primary_name}")
+    for entity in diff.removed:
+        click.echo(f"- {entity.ref}  {entity.primary_name}")
+    for change in diff.changed:
+        click.echo(f"~ {change.ref}  {change.name}: {', '.join(change.fields)}")
+    click.echo(" ".join(f"{k}={v}" for k, v in diff.summary().items()))
+
+
+def _urls_for(source: str, urls: tuple[str, ...]) -> list[str]:
+    if urls:
+        return list(urls)
+    env = os.environ.get(f"ACCORD_SCREENING_URL_{source.upper()}", "").replace(",", " ").split()
+    return env or list(OFFICIAL_URLS[source])
+
+
+def _download(url: str, target: Path) -> None:
+    import httpx
+
+    try:
+        with httpx.stream("GET", url, follow_redirects=True, timeout=FETCH_TIMEOUT_S) as response:
+            if response.status_code != 200:
+                raise click.ClickException(f"GET {url}: HTTP {response.status_code}")
+            total = int(response.headers.get("content-length") or 0) or None
+            bar: Any = click.progressbar(length=total, label=f"fetching {url}", file=sys.stderr)
+            with target.open("wb") as fh, bar:
+                for chunk in response.iter_bytes(1 << 16):
+                    fh.write(chunk)
+                    bar.update(len(chunk))
+    except httpx.HTTPError as exc:
+        raise click.ClickException(f"GET {url}: {exc}") from exc
+
+
+def _file_name(url: str, n: int, source: str, taken: set[str]) -> str:
+    name = Path(urlsplit(url).path).name
+    name = "".join(c for c in name if c.isalnum() or c in "._-").lstrip(".")
+    if not name or name in taken:
+        name = f"{source}-{n}"
+    taken.add(name)
+    return name
+
+
+@screening_group.command(
+    "fetch", help="Download a list from its official address and import it as a new version."
+)
+@click.option("--source", type=click.Choice(sorted(OFFICIAL_URLS)), required=True)
+@click.option(
+    "--url",
+    "urls",
+    multiple=True,
+    help="Address to fetch instead of the official one (repeatable: OFAC takes its trio "
+    "sdn, alt, add). Default: ACCORD_SCREENING_URL_<SOURCE>, else the official address.",
+)
+@_published_option
+def fetch_command(source: str, urls: tuple[str, ...], published: dt.date | None) -> None:
+    with tempfile.TemporaryDirectory(prefix="accord-fetch-") as tmp:
+        paths = []
+        taken: set[str] = set()
+        for n, url in enumerate(_urls_for(source, urls), start=1):
+            target = Path(tmp) / _file_name(url, n, source, taken)
+            _download(url, target)
+            paths.append(target)
+        version = _parse_files(source, paths, _published(published))
+        _store(version)

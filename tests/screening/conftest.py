@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+
 import pytest
 
 from screening.index import ScreeningIndex
@@ -56,3 +61,29 @@ def big_index(un_2026, dfat_2026, ofac_sdn, ofac_cons) -> ScreeningIndex:
 @pytest.fixture(scope="session")
 def un_index(un_2026) -> ScreeningIndex:
     return ScreeningIndex.build([un_2026])
+
+
+FTM_T1 = SANCTIONS / "ftm" / "t1_entities.ftm.json"
+FTM_ZALA = SANCTIONS / "ftm" / "zala_entities.ftm.json"
+
+
+def accord(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The real `accord` command in a subprocess, on the test database."""
+    return subprocess.run(
+        [sys.executable, "-m", "registry.cli", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
+
+
+@pytest.fixture
+async def clean_lists(database: str) -> AsyncIterator[None]:
+    """No stored list version before and after the test: the suite shares one
+    database (and one live server) and screening must fail closed elsewhere."""
+    from screening import store
+
+    await store.delete_all()
+    yield
+    await store.delete_all()
