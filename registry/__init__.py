@@ -1,0 +1,1 @@
+"""The workflows, the HTTP API and the `accord` CLI."""

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
+from registry.audit.ledger import OPERATOR
 from tenants.errors import AccordError
 
 T = TypeVar("T")
@@ -119,7 +120,7 @@ def _tenant_line(t: Any) -> str:
 async def tenants_create(slug: str, name: str, country: str, time_zone: str) -> None:
     from tenants.service import create_tenant
 
-    click.echo(_tenant_line(await create_tenant(slug, name, country, time_zone)))
+    click.echo(_tenant_line(await create_tenant(slug, name, country, time_zone, actor=OPERATOR)))
 
 
 @tenants.command("list", help="List tenants.")
@@ -157,7 +158,11 @@ async def tenants_update(
     from tenants.service import update_tenant
 
     click.echo(
-        _tenant_line(await update_tenant(slug, name=name, country=country, time_zone=time_zone))
+        _tenant_line(
+            await update_tenant(
+                slug, name=name, country=country, time_zone=time_zone, actor=OPERATOR
+            )
+        )
     )
 
 
@@ -168,7 +173,7 @@ async def tenants_update(
 async def tenants_suspend(slug: str, reason: str) -> None:
     from tenants.service import SUSPENDED, set_tenant_status
 
-    click.echo(_tenant_line(await set_tenant_status(slug, SUSPENDED, reason)))
+    click.echo(_tenant_line(await set_tenant_status(slug, SUSPENDED, reason, actor=OPERATOR)))
 
 
 @tenants.command("resume", help="Lift a suspension.")
@@ -177,7 +182,7 @@ async def tenants_suspend(slug: str, reason: str) -> None:
 async def tenants_resume(slug: str) -> None:
     from tenants.service import ACTIVE, set_tenant_status
 
-    click.echo(_tenant_line(await set_tenant_status(slug, ACTIVE)))
+    click.echo(_tenant_line(await set_tenant_status(slug, ACTIVE, actor=OPERATOR)))
 
 
 # -- users and tokens ----------------------------------------------------------------
@@ -202,7 +207,9 @@ async def users_add(email: str, slug: str, role: str, name: str, password_stdin:
     password_hash = ""
     if password_stdin:
         password_hash = hash_password(sys.stdin.readline().rstrip("\n"))
-    grant = await grant_role(await get_tenant(slug), email, role, name, password_hash)
+    grant = await grant_role(
+        await get_tenant(slug), email, role, name, password_hash, actor=OPERATOR
+    )
     state = "added" if grant.created else "already held"
     click.echo(f"{grant.person.email}\t{slug}\t{grant.membership.role}\t{state}")
 
@@ -227,7 +234,9 @@ async def tokens_create(email: str, slug: str, expires_days: int, label: str) ->
     person = await find_person(email)
     if person is None or not await roles_of(tenant.id, person.id):
         raise NotFound(f"{email} is not a member of {slug}")
-    issued = await issue_token(tenant.id, person.id, label=label, expires_days=expires_days)
+    issued = await issue_token(
+        tenant.id, person.id, label=label, expires_days=expires_days, actor=OPERATOR
+    )
     click.echo(issued.secret)
 
 
@@ -246,7 +255,7 @@ async def tokens_revoke(token_id: str, slug: str) -> None:
         tid = UUID(token_id)
     except ValueError:
         raise InvalidInput("token_id", f"{token_id!r} is not a token id") from None
-    row = await revoke_token((await get_tenant(slug)).id, tid)
+    row = await revoke_token((await get_tenant(slug)).id, tid, actor=OPERATOR)
     click.echo(f"revoked {row.id}")
 
 
@@ -265,7 +274,7 @@ async def keys_rotate(slug: str) -> None:
 
     tenant = await get_tenant(slug)
     async with write_transaction():
-        row = await rotate_tenant_keys(tenant.id)
+        row = await rotate_tenant_keys(tenant.id, actor=OPERATOR)
     click.echo(f"{slug}\tnew key {row.key_id}")
 
 
@@ -304,7 +313,7 @@ def bench_api(
 
 def _mount() -> None:
     """Command groups that live beside the capability they drive."""
-    from registry.audit.cli import audit_group
+    from registry.audit.cli import audit_group, bench_audit_command
     from registry.policies.cli import policies_group
     from registry.screening.cli import bench_screening_command, screening_group
 
@@ -312,6 +321,7 @@ def _mount() -> None:
     main.add_command(screening_group)
     main.add_command(audit_group)
     bench.add_command(bench_screening_command)
+    bench.add_command(bench_audit_command)
 
 
 _mount()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from registry.audit.ledger import OPERATOR
 from tenants import service
 from tenants.errors import NotFound
 from tenants.roles import Role
@@ -75,7 +76,9 @@ async def load_demo() -> DemoResult:
         try:
             tenant = await service.get_tenant(spec.slug)
         except NotFound:
-            tenant = await service.create_tenant(spec.slug, spec.name, spec.country, spec.time_zone)
+            tenant = await service.create_tenant(
+                spec.slug, spec.name, spec.country, spec.time_zone, actor=OPERATOR
+            )
             created.append(spec.slug)
         tenants[spec.slug] = tenant
         for role, title in PEOPLE.items():
@@ -86,10 +89,13 @@ async def load_demo() -> DemoResult:
                 role,
                 f"{title}, {spec.slug.upper()}",
                 password_hash if await _needs_password(email) else "",
+                actor=OPERATOR,
             )
             people.append((spec.slug, role.value, grant.person.email))
     # One person in two associations: ALIA's coordinator also takes part in ILN rounds.
-    await service.grant_role(tenants["iln"], "coordinator@alia.example", Role.MEMBER)
+    await service.grant_role(
+        tenants["iln"], "coordinator@alia.example", Role.MEMBER, actor=OPERATOR
+    )
     people.append(("iln", Role.MEMBER.value, "coordinator@alia.example"))
 
     admin_email = "admin@alia.example"
@@ -102,7 +108,9 @@ async def load_demo() -> DemoResult:
         & (ApiToken.label == DEMO_TOKEN_LABEL)
         & ApiToken.revoked_at.is_null()
     )
-    issued = await issue_token(alia.id, admin.id, label=DEMO_TOKEN_LABEL, expires_days=30)
+    issued = await issue_token(
+        alia.id, admin.id, label=DEMO_TOKEN_LABEL, expires_days=30, actor=OPERATOR
+    )
     return DemoResult(admin_email, issued.secret, created, people)
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
@@ -34,6 +35,9 @@ from cryptography.hazmat.primitives.serialization import (
 from tenants.errors import NotFound
 from tenants.settings import load_settings
 from tenants.tables import TenantKey
+
+if TYPE_CHECKING:
+    from tenants.trail import AuditTrail
 
 NONCE_BYTES = 12
 
@@ -125,11 +129,21 @@ async def create_tenant_keys(tenant_id: UUID) -> TenantKey:
     return row
 
 
-async def rotate_tenant_keys(tenant_id: UUID) -> TenantKey:
+async def rotate_tenant_keys(tenant_id: UUID, *, actor: AuditTrail) -> TenantKey:
+    """Retire the active pair and create a new one (caller holds the transaction)."""
+
+    retired = await TenantKey.select(TenantKey.key_id).where(
+        (TenantKey.tenant == tenant_id) & (TenantKey.active == True)  # noqa: E712
+    )
     await TenantKey.update(
         {TenantKey.active: False, TenantKey.retired_at: datetime.now(UTC)}
     ).where((TenantKey.tenant == tenant_id) & (TenantKey.active == True))  # noqa: E712
-    return await create_tenant_keys(tenant_id)
+    row = await create_tenant_keys(tenant_id)
+    old = ",".join(sorted(r["key_id"] for r in retired)) or None
+    await actor.record(
+        tenant_id, "key.rotated", "tenant_key", row.key_id, {"active_key_id": [old, row.key_id]}
+    )
+    return row
 
 
 async def _active_key(tenant_id: UUID) -> TenantKey:
@@ -159,6 +173,13 @@ class Signature:
     key_id: str
     public_key: bytes
     signature: bytes
+
+
+async def signing_key(tenant_id: UUID) -> Ed25519PrivateKey:
+    """The tenant's active Ed25519 private key, unwrapped (for audit tree heads)."""
+    row = await _active_key(tenant_id)
+    raw = _unwrap(master(), row.wrapped_signing_key, _aad(tenant_id, "signing", row.key_id))
+    return Ed25519PrivateKey.from_private_bytes(raw)
 
 
 async def sign(tenant_id: UUID, message: bytes) -> Signature:

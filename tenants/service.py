@@ -12,6 +12,7 @@ from tenants.errors import Conflict, InvalidInput, NotFound
 from tenants.keys import create_tenant_keys
 from tenants.roles import Role, parse_role
 from tenants.tables import Membership, Person, Tenant
+from tenants.trail import AuditTrail
 from tenants.validation import (
     check_country,
     check_email,
@@ -30,6 +31,8 @@ async def create_tenant(
     country: str,
     time_zone: str = "UTC",
     settings: dict[str, Any] | None = None,
+    *,
+    actor: AuditTrail,
 ) -> Tenant:
     slug = check_slug(slug)
     tenant = Tenant(
@@ -43,7 +46,22 @@ async def create_tenant(
         if await Tenant.exists().where(Tenant.slug == slug):
             raise Conflict(f"a tenant with slug {slug!r} already exists")
         await tenant.save()
-        await create_tenant_keys(tenant.id)
+        key = await create_tenant_keys(tenant.id)
+        created = {
+            "slug": slug,
+            "name": tenant.name,
+            "country": tenant.country,
+            "time_zone": tenant.time_zone,
+            "settings": tenant.settings,
+            "key_id": key.key_id,
+        }
+        await actor.record(
+            tenant.id,
+            "tenant.created",
+            "tenant",
+            str(tenant.id),
+            {name: [None, value] for name, value in created.items()},
+        )
     return tenant
 
 
@@ -65,6 +83,7 @@ async def update_tenant(
     country: str | None = None,
     time_zone: str | None = None,
     settings: dict[str, Any] | None = None,
+    actor: AuditTrail,
 ) -> Tenant:
     changes: dict[Any, Any] = {}
     if name is not None:
@@ -78,12 +97,19 @@ async def update_tenant(
     async with write_transaction():
         tenant = await get_tenant(slug)
         if changes:
+            before = {
+                column._meta.name: [getattr(tenant, column._meta.name), value]
+                for column, value in changes.items()
+            }
             changes[Tenant.updated_at] = datetime.now(UTC)
             await Tenant.update(changes).where(Tenant.id == tenant.id)
+            await actor.record(tenant.id, "tenant.updated", "tenant", str(tenant.id), before)
     return await get_tenant(slug)
 
 
-async def set_tenant_status(slug: str, status: str, reason: str = "") -> Tenant:
+async def set_tenant_status(
+    slug: str, status: str, reason: str = "", *, actor: AuditTrail
+) -> Tenant:
     if status not in {ACTIVE, SUSPENDED}:
         raise InvalidInput("status", f"must be {ACTIVE!r} or {SUSPENDED!r}")
     async with write_transaction():
@@ -97,6 +123,14 @@ async def set_tenant_status(slug: str, status: str, reason: str = "") -> Tenant:
                 Tenant.updated_at: datetime.now(UTC),
             }
         ).where(Tenant.id == tenant.id)
+        await actor.record(
+            tenant.id,
+            "tenant.suspended" if status == SUSPENDED else "tenant.resumed",
+            "tenant",
+            str(tenant.id),
+            {"status": [tenant.status, status]},
+            reason,
+        )
     return await get_tenant(slug)
 
 
@@ -132,7 +166,13 @@ class Grant:
 
 
 async def grant_role(
-    tenant: Tenant, email: str, role: str | Role, name: str = "", password_hash: str = ""
+    tenant: Tenant,
+    email: str,
+    role: str | Role,
+    name: str = "",
+    password_hash: str = "",
+    *,
+    actor: AuditTrail,
 ) -> Grant:
     """Give a person (created if new) a role in a tenant; granting twice is harmless."""
     role = parse_role(str(role))
@@ -151,7 +191,28 @@ async def grant_role(
             return Grant(existing, person, created=False)
         membership = Membership(tenant=tenant.id, person=person.id, role=role.value)
         await membership.save()
+        await actor.record(
+            tenant.id,
+            "membership.granted",
+            "membership",
+            str(membership.id),
+            membership_changes(person, role.value, password_set=bool(password_hash)),
+        )
     return Grant(membership, person, created=True)
+
+
+def membership_changes(
+    person: Person, role: str, *, password_set: bool = False
+) -> dict[str, list[Any]]:
+    """The audit record of a role granted to a person (the password never appears)."""
+    changes: dict[str, list[Any]] = {
+        "person": [None, str(person.id)],
+        "email": [None, person.email],
+        "role": [None, role],
+    }
+    if password_set:
+        changes["password_hash"] = [None, "set"]  # redacted by the ledger
+    return changes
 
 
 async def roles_of(tenant_id: UUID, person_id: UUID) -> frozenset[Role]:

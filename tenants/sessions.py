@@ -10,17 +10,21 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from tenants.database import write_transaction
+from tenants.database import as_uuid, fetch, write_transaction
 from tenants.errors import InvalidInput, TooManyAttempts, Unauthorized
 from tenants.principal import Principal
 from tenants.settings import load_settings
 from tenants.tables import Person, SignInAttempt, WebSession
 from tenants.validation import check_email
+
+if TYPE_CHECKING:
+    from tenants.trail import AuditTrail
 
 _hasher = PasswordHasher()
 # Verified against when the e-mail is unknown, so that timing does not reveal which
@@ -56,7 +60,23 @@ class SignedIn:
     expires_at: datetime
 
 
-async def sign_in(email: str, password: str, client: str) -> SignedIn:
+async def _tenants_of(person_id: UUID) -> list[UUID]:
+    """The tenants a person belongs to: where their sign-ins are audited."""
+    rows = await fetch("SELECT DISTINCT tenant FROM membership WHERE person = {}", person_id)
+    return sorted(as_uuid(row["tenant"]) for row in rows)
+
+
+async def sign_in(
+    email: str, password: str, client: str, *, actor: AuditTrail
+) -> SignedIn:
+    """Check the password and open a session.
+
+    Audited in every tenant the person belongs to (a session may visit all of them):
+    `auth.signed_in`, or `auth.sign_in_failed` for a wrong password. A failure for an
+    unknown e-mail belongs to no tenant, so it is only counted in `sign_in_attempt`;
+    refusals for too many attempts change nothing and are not events.
+    """
+
     security = load_settings().security
     email = check_email(email)
     since = datetime.now(UTC) - timedelta(minutes=security.sign_in_window_minutes)
@@ -83,15 +103,30 @@ async def sign_in(email: str, password: str, client: str) -> SignedIn:
     if not ok or person is None:
         async with write_transaction():
             await SignInAttempt(email=email, client=client[:64], succeeded=False).save()
+            if person is not None:
+                for tenant_id in await _tenants_of(person.id):
+                    await actor.record(
+                        tenant_id, "auth.sign_in_failed", "person", str(person.id), {}
+                    )
         raise Unauthorized("e-mail or password is wrong")
     secret = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(32)
     expires_at = datetime.now(UTC) + timedelta(hours=security.session_hours)
     async with write_transaction():
         await SignInAttempt(email=email, client=client[:64], succeeded=True).save()
-        await WebSession(
+        session = WebSession(
             person=person.id, session_hash=_digest(secret), csrf_token=csrf, expires_at=expires_at
-        ).save()
+        )
+        await session.save()
+        signed_in = actor.as_person(person.id, session.id)
+        for tenant_id in await _tenants_of(person.id):
+            await signed_in.record(
+                tenant_id,
+                "auth.signed_in",
+                "web_session",
+                str(session.id),
+                {"expires_at": [None, expires_at]},
+            )
     return SignedIn(secret, csrf, person, expires_at)
 
 
@@ -114,11 +149,25 @@ async def authenticate_session(secret: str) -> Principal | None:
     return Principal(person_id=row["person"], session_id=row["id"], csrf_token=row["csrf_token"])
 
 
-async def sign_out(session_id: UUID) -> None:
+async def sign_out(session_id: UUID, *, actor: AuditTrail) -> None:
+    """End a session; audited (`auth.signed_out`) in every tenant of its person."""
+
     async with write_transaction():
-        await WebSession.update({WebSession.revoked_at: datetime.now(UTC)}).where(
+        rows = await WebSession.select(WebSession.person, WebSession.revoked_at).where(
             WebSession.id == session_id
         )
+        if not rows or rows[0]["revoked_at"] is not None:
+            return
+        now = datetime.now(UTC)
+        await WebSession.update({WebSession.revoked_at: now}).where(WebSession.id == session_id)
+        for tenant_id in await _tenants_of(as_uuid(rows[0]["person"])):
+            await actor.record(
+                tenant_id,
+                "auth.signed_out",
+                "web_session",
+                str(session_id),
+                {"revoked_at": [None, now]},
+            )
 
 
 def csrf_matches(expected: str | None, presented: str | None) -> bool:

@@ -11,6 +11,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from tenants.access import access_from_rows
@@ -18,6 +19,10 @@ from tenants.database import as_datetime, as_uuid, fetch, write_transaction
 from tenants.errors import InvalidInput, NotFound
 from tenants.principal import Principal
 from tenants.tables import ApiToken
+from tenants.validation import SLUG
+
+if TYPE_CHECKING:
+    from tenants.trail import AuditTrail
 
 PREFIX = "acc_"
 SECRET_BYTES = 32
@@ -36,7 +41,12 @@ class IssuedToken:
 
 
 async def issue_token(
-    tenant_id: UUID, person_id: UUID, *, label: str = "", expires_days: int | None = 90
+    tenant_id: UUID,
+    person_id: UUID,
+    *,
+    label: str = "",
+    expires_days: int | None = 90,
+    actor: AuditTrail,
 ) -> IssuedToken:
     if expires_days is not None and not 1 <= expires_days <= MAX_DAYS:
         raise InvalidInput("expires_days", f"must be between 1 and {MAX_DAYS}")
@@ -55,10 +65,23 @@ async def issue_token(
     )
     async with write_transaction():
         await row.save()
+        await actor.record(
+            tenant_id,
+            "token.issued",
+            "api_token",
+            str(row.id),
+            {
+                "person": [None, str(person_id)],
+                "label": [None, label],
+                "expires_at": [None, expires_at],
+            },
+        )
     return IssuedToken(row.id, secret, expires_at)
 
 
-async def revoke_token(tenant_id: UUID, token_id: UUID) -> ApiToken:
+async def revoke_token(
+    tenant_id: UUID, token_id: UUID, *, actor: AuditTrail
+) -> ApiToken:
     async with write_transaction():
         row = (
             await ApiToken.objects()
@@ -71,6 +94,13 @@ async def revoke_token(tenant_id: UUID, token_id: UUID) -> ApiToken:
             row.revoked_at = datetime.now(UTC)
             await ApiToken.update({ApiToken.revoked_at: row.revoked_at}).where(
                 ApiToken.id == token_id
+            )
+            await actor.record(
+                tenant_id,
+                "token.revoked",
+                "api_token",
+                str(token_id),
+                {"revoked_at": [None, row.revoked_at]},
             )
     return row
 
@@ -99,6 +129,8 @@ async def authenticate_token(secret: str, tenant_slug: str | None = None) -> Pri
     if not secret.startswith(PREFIX) or len(secret) > 100:
         return None
     # Every API request runs this; plain SQL skips rebuilding the query each time.
+    if tenant_slug is not None and not SLUG.match(tenant_slug):
+        tenant_slug = None  # no tenant has it; the guard will answer 404
     if tenant_slug is None:
         rows = await fetch(BY_HASH_SQL, hash_secret(secret))
     else:

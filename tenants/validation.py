@@ -10,7 +10,9 @@ import pycountry
 from tenants.errors import InvalidInput
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$")
+#: Control characters have no place in names and labels, and PostgreSQL refuses NUL.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 RESERVED_SLUGS = frozenset({"api", "admin", "static", "schema", "health", "auth", "new"})
 
 
@@ -54,10 +56,18 @@ def check_email(email: str) -> str:
     return value
 
 
-def check_name(name: str, field: str = "name", max_length: int = 200) -> str:
-    value = (name or "").strip()
-    if not value:
-        raise InvalidInput(field, "must not be empty")
+def check_text(value: str, field: str, max_length: int = 200) -> str:
+    """Free text (a label, an optional name): no control characters, bounded length."""
+    value = (value or "").strip()
+    if CONTROL.search(value):
+        raise InvalidInput(field, "must not contain control characters")
     if len(value) > max_length:
         raise InvalidInput(field, f"must be at most {max_length} characters")
+    return value
+
+
+def check_name(name: str, field: str = "name", max_length: int = 200) -> str:
+    value = check_text(name, field, max_length)
+    if not value:
+        raise InvalidInput(field, "must not be empty")
     return value

@@ -6,6 +6,7 @@ import itertools
 from dataclasses import dataclass, field
 from uuid import UUID
 
+from registry.audit.ledger import OPERATOR
 from tenants.roles import Role
 from tenants.service import create_tenant, grant_role
 from tenants.tables import Tenant
@@ -47,15 +48,19 @@ class TenantFactory:
     async def tenant(self, prefix: str = "t", country: str = "AU") -> TenantWorld:
         """A new tenant with one person (and token) for every role."""
         n = next(_counter)
-        tenant = await create_tenant(f"{prefix}{n}-assoc", f"Association {n}", country)
+        tenant = await create_tenant(
+            f"{prefix}{n}-assoc", f"Association {n}", country, actor=OPERATOR
+        )
         world = TenantWorld(tenant)
         for role in Role:
             world.parties[role] = await self.party(tenant, role, f"{role.value}.{n}@example.org")
         return world
 
     async def party(self, tenant: Tenant, role: Role, email: str) -> Party:
-        grant = await grant_role(tenant, email, role, name=f"{role.value.title()} person")
-        issued = await issue_token(tenant.id, grant.person.id, label="test")
+        grant = await grant_role(
+            tenant, email, role, name=f"{role.value.title()} person", actor=OPERATOR
+        )
+        issued = await issue_token(tenant.id, grant.person.id, label="test", actor=OPERATOR)
         return Party(
             email=grant.person.email,
             person_id=grant.person.id,

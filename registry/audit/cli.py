@@ -1,14 +1,22 @@
-"""`accord audit verify`: offline verification of bundles and inclusion proofs.
+"""`accord audit`: export, prove and sign-heads (on the database) and verify (offline).
 
-No database, no network and no configuration: an auditor runs it on a file they
-were given. The main CLI mounts `audit_group` (or `audit_verify_command`) under
-`accord audit` and adds the commands that need the database (export, prove).
+`verify` needs no database, no network and no configuration: an auditor runs it on a
+file they were given. The other commands read the operator's database
+(ACCORD_DATABASE_URL) and sign with the tenant's key.
+
+Daily tree heads: run `accord audit sign-heads` from cron, e.g.
+
+    15 2 * * *  accord audit sign-heads     # signs a head for every tenant whose log grew
 """
 
 from __future__ import annotations
 
 import json
+import sys
+from collections.abc import Coroutine
+from datetime import datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -20,6 +28,7 @@ from registry.audit.treehead import load_public_key
 # A proof document is small; refuse to slurp a multi-gigabyte file by mistake.
 _MAX_PROOF_BYTES = 16 * 1024 * 1024
 _DOCUMENT_TYPES = (proof.DOCUMENT_TYPE, consistency.DOCUMENT_TYPE)
+T = TypeVar("T")
 
 
 @click.group("audit")
@@ -56,6 +65,83 @@ def audit_verify_command(path: Path, public_key_file: Path | None) -> None:
 audit_group.add_command(audit_verify_command)
 
 
+def _run(coro: Coroutine[Any, Any, T]) -> T:
+    from registry.cli import run  # the main CLI mounts this module
+
+    return run(coro)
+
+
+def _moment(value: str | None, name: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            "an ISO 8601 time, e.g. 2026-01-01T00:00:00Z", param_hint=name
+        ) from None
+    if moment.tzinfo is None:
+        raise click.BadParameter("give a time zone, e.g. 2026-01-01T00:00:00Z", param_hint=name)
+    return moment
+
+
+@audit_group.command("export")
+@click.option("--tenant", "slug", required=True)
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--since", default=None, help="Events at or after this time (ISO 8601).")
+@click.option("--until", default=None, help="Events before this time (ISO 8601).")
+def audit_export_command(slug: str, out: Path, since: str | None, until: str | None) -> None:
+    """Write the tenant's export bundle (JSON Lines, signed tree head last) to OUT."""
+    start, end = _moment(since, "--since"), _moment(until, "--until")
+
+    async def export() -> int:
+        from registry.audit.store import export_lines
+        from tenants.service import get_tenant
+
+        tenant = await get_tenant(slug)
+        lines = 0
+        partial = out.with_name(out.name + ".partial")
+        with open(partial, "wb") as stream:
+            async for line in export_lines(tenant.id, slug, start, end):
+                stream.write(line)
+                lines += 1
+        partial.replace(out)
+        return lines - 2
+
+    events = _run(export())
+    click.echo(f"exported {events} events of {slug} to {out}", err=True)
+
+
+@audit_group.command("prove")
+@click.option("--tenant", "slug", required=True)
+@click.option("--seq", type=click.IntRange(min=1), required=True)
+def audit_prove_command(slug: str, seq: int) -> None:
+    """Print an inclusion proof of event SEQ against a signed tree head (JSON)."""
+
+    async def prove() -> dict[str, Any]:
+        from registry.audit.store import prove
+        from tenants.service import get_tenant
+
+        tenant = await get_tenant(slug)
+        return await prove(tenant.id, slug, seq)
+
+    document = _run(prove())
+    sys.stdout.write(json.dumps(document, indent=2, sort_keys=True) + "\n")
+
+
+@audit_group.command("sign-heads")
+def audit_sign_heads_command() -> None:
+    """Sign a tree head for every tenant whose log grew since its last one (run daily)."""
+
+    async def sign() -> list[tuple[str, int]]:
+        from registry.audit.store import sign_heads
+
+        return await sign_heads()
+
+    for slug, size in _run(sign()):
+        click.echo(f"{slug}\tsigned tree head at size {size}")
+
+
 def verify_path(path: Path, *, public_key: bytes | None = None) -> VerifyResult:
     """Verify `path` as whichever it is: a proof document or a bundle (the default)."""
     document = _proof_document(path)
@@ -85,3 +171,23 @@ def _proof_document(path: Path) -> dict[str, object] | None:
     if isinstance(document, dict) and document.get("type") in _DOCUMENT_TYPES:
         return document
     return None
+
+
+@click.command("audit")
+@click.option("--engine", type=click.Choice(["sqlite", "postgres", "both"]), default="both")
+@click.option(
+    "--postgres-url",
+    envvar="ACCORD_BENCH_POSTGRES_URL",
+    default="postgresql://accord:accord@127.0.0.1:5432/accord_bench",
+    show_default=True,
+    help="Server to use; the benchmark re-creates the database NAME_audit on it.",
+)
+@click.option("--events", type=click.IntRange(min=1), default=1_000_000, show_default=True)
+@click.option("--appends", type=click.IntRange(min=10), default=2000, show_default=True)
+def bench_audit_command(engine: str, postgres_url: str, events: int, appends: int) -> None:
+    """Append overhead (p50, p99), export plus verify of EVENTS, inclusion proof time."""
+    from registry.audit.bench import run_audit_bench
+
+    engines = ["sqlite", "postgres"] if engine == "both" else [engine]
+    for line in run_audit_bench(engines, postgres_url, events, appends):
+        click.echo(json.dumps(line))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 
+from registry.audit.ledger import OPERATOR
 from tenants.roles import Role
 from tenants.service import create_tenant, grant_role
 from tenants.tokens import issue_token
@@ -18,11 +19,15 @@ MEMBERS = 60
 
 
 async def seed() -> dict[str, str]:
-    tenant = await create_tenant("bench", "Benchmark Association", "AU")
-    admin = await grant_role(tenant, "admin@bench.example", Role.ADMIN, "Bench Admin")
+    tenant = await create_tenant("bench", "Benchmark Association", "AU", actor=OPERATOR)
+    admin = await grant_role(
+        tenant, "admin@bench.example", Role.ADMIN, "Bench Admin", actor=OPERATOR
+    )
     for i in range(MEMBERS - 1):
-        await grant_role(tenant, f"member{i:03}@bench.example", Role.MEMBER, f"Member {i}")
-    token = await issue_token(tenant.id, admin.person.id, label="bench")
+        await grant_role(
+            tenant, f"member{i:03}@bench.example", Role.MEMBER, f"Member {i}", actor=OPERATOR
+        )
+    token = await issue_token(tenant.id, admin.person.id, label="bench", actor=OPERATOR)
     return {"tenant": "bench", "token": token.secret}
 
 

@@ -1,5 +1,9 @@
-"""Unknown query parameters are refused, naming them, rather than silently ignored:
-`?limt=5` is a typo the caller wants to hear about, not a page of 50."""
+"""Checks on every request's path and query parameters, before any handler runs.
+
+Unknown query parameters are refused, naming them, rather than silently ignored:
+`?limt=5` is a typo the caller wants to hear about, not a page of 50. A NUL in a path
+or query parameter is refused too: no identifier of ours contains one, and
+PostgreSQL would reject it with an error rather than find nothing."""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from typing import Any
 
 from litestar import Request
 from litestar.handlers import HTTPRouteHandler
+from litestar.params import QueryParameter
 
 from tenants.errors import InvalidInput
 
@@ -24,14 +29,26 @@ def _accepted_names(handler: HTTPRouteHandler, path_params: frozenset[str]) -> f
         for name, parameter in handler.parsed_fn_signature.parameters.items():
             if name in RESERVED or name in dependencies or name in path_params:
                 continue
-            names.add(getattr(parameter.kwarg_definition, "query", None) or name)
+            definition = parameter.kwarg_definition
+            alias = getattr(definition, "query", None)
+            if isinstance(definition, QueryParameter):
+                alias = alias or definition.name
+            names.add(alias or name)
         _accepted[key] = frozenset(names)
     return _accepted[key]
 
 
 async def refuse_unknown_query(request: Request[Any, Any, Any]) -> None:
+    for name, value in request.path_params.items():
+        if "\x00" in str(value):
+            raise InvalidInput(name, "must not contain NUL characters")
     if not request.query_params:
         return
+    for name, value in request.query_params.items():
+        if "\x00" in name or "\x00" in value:
+            raise InvalidInput(
+                name.replace("\x00", "") or "query", "must not contain NUL characters"
+            )
     handler = request.route_handler
     if not isinstance(handler, HTTPRouteHandler):
         return

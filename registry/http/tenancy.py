@@ -18,12 +18,14 @@ from litestar.connection import ASGIConnection
 from litestar.di import Provide
 from litestar.handlers import BaseRouteHandler
 
+from registry.http.actor import provide_actor
 from registry.http.problems import problem_responses
 from tenants.access import tenant_access
 from tenants.errors import Forbidden, NotFound
 from tenants.principal import Principal
 from tenants.roles import Role
 from tenants.scope import TenantScope
+from tenants.validation import SLUG
 
 ROLES_KEY = "roles"
 
@@ -63,6 +65,8 @@ async def tenant_guard(
         raise Forbidden(f"route {handler} declares no roles; refused by default")
     principal: Principal = connection.user
     slug = connection.path_params.get("tenant", "")
+    if not SLUG.match(slug):
+        raise NotFound(f"no tenant {slug!r}")  # not a slug: no tenant can have it
     access = principal.access
     if access is None or access.slug != slug:
         access = await tenant_access(slug, principal.person_id)
@@ -95,13 +99,15 @@ BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
 
 class TenantRoutes(Controller):
     """Base of every controller under `/api/v1/t/{tenant}`: the tenant wall as guard,
-    and `caller` and `tenant_scope` for the handlers. Subclasses set `path`, which
+    and `caller`, `tenant_scope` and `actor` (who acts, for the audit log) for the
+    handlers. Subclasses set `path`, which
     must start with TENANT_PATH, and declare roles on each route with `**allow(...)`."""
 
     guards = [tenant_guard]
     dependencies = {
         "caller": Provide(provide_caller, sync_to_thread=False),
         "tenant_scope": Provide(provide_scope, sync_to_thread=False),
+        "actor": Provide(provide_actor, sync_to_thread=False),
     }
     security = BEARER
 

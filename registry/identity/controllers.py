@@ -11,6 +11,8 @@ from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
+from registry.audit.ledger import Actor
+from registry.http.actor import actor_of
 from registry.http.auth import SESSION_COOKIE
 from registry.http.problems import problem_responses
 from registry.http.tenancy import BEARER, TENANT_PATH, Caller, TenantRoutes, allow
@@ -66,7 +68,10 @@ class TenantController(TenantRoutes):
 
     @patch("/", **allow([Role.ADMIN]), summary="Update the tenant's name, country, zone, settings")
     async def update(
-        self, tenant_scope: NamedDependency[TenantScope], data: JSONBody[TenantUpdate]
+        self,
+        tenant_scope: NamedDependency[TenantScope],
+        actor: NamedDependency[Actor],
+        data: JSONBody[TenantUpdate],
     ) -> TenantOut:
         tenant = await update_tenant(
             tenant_scope.slug,
@@ -74,6 +79,7 @@ class TenantController(TenantRoutes):
             country=data.country,
             time_zone=data.time_zone,
             settings=data.settings,
+            actor=actor,
         )
         return _tenant_out(tenant)
 
@@ -92,9 +98,12 @@ class TenantController(TenantRoutes):
 
     @post("/members", **allow([Role.ADMIN], 409), summary="Give a person (created if new) a role")
     async def add_member(
-        self, tenant_scope: NamedDependency[TenantScope], data: JSONBody[MemberIn]
+        self,
+        tenant_scope: NamedDependency[TenantScope],
+        actor: NamedDependency[Actor],
+        data: JSONBody[MemberIn],
     ) -> MemberOut:
-        return await service.add_member(tenant_scope, data.email, data.role, data.name)
+        return await service.add_member(tenant_scope, data.email, data.role, data.name, actor=actor)
 
     @get("/members/{membership_id:uuid}", **allow(MEMBER_READERS), summary="One membership")
     async def show_member(
@@ -104,9 +113,12 @@ class TenantController(TenantRoutes):
 
     @delete("/members/{membership_id:uuid}", **allow([Role.ADMIN], 409), summary="Remove a role")
     async def remove_member(
-        self, tenant_scope: NamedDependency[TenantScope], membership_id: FromPath[UUID]
+        self,
+        tenant_scope: NamedDependency[TenantScope],
+        actor: NamedDependency[Actor],
+        membership_id: FromPath[UUID],
     ) -> None:
-        await service.remove_member(tenant_scope, membership_id)
+        await service.remove_member(tenant_scope, membership_id, actor=actor)
 
     @get("/tokens", **allow(ALL_ROLES), summary="API tokens: your own, or all for admins")
     async def list_tokens(
@@ -117,10 +129,17 @@ class TenantController(TenantRoutes):
 
     @post("/tokens", **allow(ALL_ROLES), summary="Create an API token for yourself")
     async def create_token(
-        self, caller: NamedDependency[Caller], data: JSONBody[TokenIn]
+        self,
+        caller: NamedDependency[Caller],
+        actor: NamedDependency[Actor],
+        data: JSONBody[TokenIn],
     ) -> TokenIssued:
         issued = await tokens.issue_token(
-            caller.tenant_id, caller.person_id, label=data.label, expires_days=data.expires_days
+            caller.tenant_id,
+            caller.person_id,
+            label=data.label,
+            expires_days=data.expires_days,
+            actor=actor,
         )
         return TokenIssued(id=issued.id, token=issued.secret, expires_at=issued.expires_at)
 
@@ -129,10 +148,11 @@ class TenantController(TenantRoutes):
         self,
         tenant_scope: NamedDependency[TenantScope],
         caller: NamedDependency[Caller],
+        actor: NamedDependency[Actor],
         token_id: FromPath[UUID],
     ) -> None:
         owner = None if caller.has(Role.ADMIN) else caller.person_id
-        await service.revoke(tenant_scope, token_id, owner)
+        await service.revoke(tenant_scope, token_id, owner, actor=actor)
 
     @get("/keys", **allow([Role.ADMIN, Role.AUDITOR]), summary="Public signing keys")
     async def list_keys(self, tenant_scope: NamedDependency[TenantScope]) -> list[KeyOut]:
@@ -160,7 +180,7 @@ async def whoami(request: Request[Principal, Any, Any]) -> MeOut:
 )
 async def sign_in(request: Request[Any, Any, Any], data: JSONBody[SignInIn]) -> Response[SignInOut]:
     client = request.client.host if request.client else ""
-    signed = await sessions.sign_in(data.email, data.password, client)
+    signed = await sessions.sign_in(data.email, data.password, client, actor=actor_of(request))
     max_age = int((signed.expires_at - datetime.now(UTC)).total_seconds())
     response = Response(
         SignInOut(signed.person.id, signed.person.email, signed.csrf_token, signed.expires_at),
@@ -189,4 +209,4 @@ async def sign_in(request: Request[Any, Any, Any], data: JSONBody[SignInIn]) -> 
 )
 async def sign_out(request: Request[Principal, Any, Any]) -> None:
     if request.user.session_id is not None:
-        await sessions.sign_out(request.user.session_id)
+        await sessions.sign_out(request.user.session_id, actor=actor_of(request))

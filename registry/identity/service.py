@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from registry.audit.ledger import Actor
 from registry.identity.schemas import MemberOut, MembershipSummary, MeOut, TokenOut
 from tenants.database import as_datetime, write_transaction
 from tenants.errors import Conflict, NotFound
 from tenants.roles import Role, parse_role
 from tenants.scope import TenantScope
-from tenants.service import ensure_person
+from tenants.service import ensure_person, membership_changes
 from tenants.tables import ApiToken, Membership, Person
 from tenants.tokens import revoke_token
 
@@ -74,7 +75,9 @@ async def get_member(scope: TenantScope, membership_id: UUID) -> MemberOut:
     return _member(row)
 
 
-async def add_member(scope: TenantScope, email: str, role: str, name: str = "") -> MemberOut:
+async def add_member(
+    scope: TenantScope, email: str, role: str, name: str = "", *, actor: Actor
+) -> MemberOut:
     parsed = parse_role(role)
     async with write_transaction():
         person = await ensure_person(email, name)
@@ -84,10 +87,17 @@ async def add_member(scope: TenantScope, email: str, role: str, name: str = "") 
         if held:
             raise Conflict(f"{person.email} already holds the role {parsed.value}")
         membership = await scope.create(Membership, person=person.id, role=parsed.value)
+        await actor.record(
+            scope.tenant_id,
+            "membership.granted",
+            "membership",
+            str(membership.id),
+            membership_changes(person, parsed.value),
+        )
     return await get_member(scope, membership.id)
 
 
-async def remove_member(scope: TenantScope, membership_id: UUID) -> None:
+async def remove_member(scope: TenantScope, membership_id: UUID, *, actor: Actor) -> None:
     async with write_transaction():
         membership = await scope.get(Membership, membership_id, "membership_id")
         if membership.role == Role.ADMIN.value:
@@ -95,6 +105,13 @@ async def remove_member(scope: TenantScope, membership_id: UUID) -> None:
             if admins <= 1:
                 raise Conflict("this is the tenant's last administrator; appoint another first")
         await scope.delete(Membership).where(Membership.id == membership_id)
+        await actor.record(
+            scope.tenant_id,
+            "membership.removed",
+            "membership",
+            str(membership_id),
+            {"person": [str(membership.person), None], "role": [membership.role, None]},
+        )
 
 
 def _token(row: dict[str, Any]) -> TokenOut:
@@ -126,14 +143,16 @@ async def list_tokens(scope: TenantScope, person_id: UUID | None) -> list[TokenO
     return [_token(row) for row in await query.order_by(ApiToken.created_at)]
 
 
-async def revoke(scope: TenantScope, token_id: UUID, person_id: UUID | None) -> None:
+async def revoke(
+    scope: TenantScope, token_id: UUID, person_id: UUID | None, *, actor: Actor
+) -> None:
     """Revoke a token; a non-administrator (person_id given) may revoke only their own."""
     query = scope.select(ApiToken, ApiToken.id).where(ApiToken.id == token_id)
     if person_id is not None:
         query = query.where(ApiToken.person == person_id)
     if await query.first() is None:
         raise NotFound(f"no token {token_id}")
-    await revoke_token(scope.tenant_id, token_id)
+    await revoke_token(scope.tenant_id, token_id, actor=actor)
 
 
 async def me(person_id: UUID) -> MeOut:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 
+from registry.audit.ledger import OPERATOR
 from tenants.roles import Role
 from tenants.service import grant_role
 from tenants.sessions import hash_password
@@ -73,7 +74,14 @@ async def test_sign_in_is_rate_limited(api, factory):
 async def test_password_too_short_is_refused(factory, database):
     world = await factory.tenant("ses")
     try:
-        await grant_role(world.tenant, "short@example.org", Role.MEMBER, "", hash_password("short"))
+        await grant_role(
+            world.tenant,
+            "short@example.org",
+            Role.MEMBER,
+            "",
+            hash_password("short"),
+            actor=OPERATOR,
+        )
     except Exception as exc:
         assert "password: must be at least 12 characters" in str(exc)
     else:

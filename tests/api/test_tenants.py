@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from registry.audit.ledger import OPERATOR
 from tenants.roles import Role
 from tenants.service import ACTIVE, SUSPENDED, set_tenant_status
 from tenants.tables import Membership
@@ -34,7 +35,7 @@ async def test_suspended_tenant_answers_403_and_keeps_its_data(api, factory):
     world = await factory.tenant("ten")
     url = f"/api/v1/t/{world.slug}/members"
     before = await api.get(url, headers=world[Role.ADMIN].headers)
-    await set_tenant_status(world.slug, SUSPENDED, "fees unpaid")
+    await set_tenant_status(world.slug, SUSPENDED, "fees unpaid", actor=OPERATOR)
     response = await api.get(url, headers=world[Role.ADMIN].headers)
     assert response.status_code == 403
     assert response.json()["detail"] == (
@@ -44,14 +45,14 @@ async def test_suspended_tenant_answers_403_and_keeps_its_data(api, factory):
         url, json={"email": "x@example.org", "role": "member"}, headers=world[Role.ADMIN].headers
     )
     assert refused.status_code == 403
-    await set_tenant_status(world.slug, ACTIVE)
+    await set_tenant_status(world.slug, ACTIVE, actor=OPERATOR)
     after = await api.get(url, headers=world[Role.ADMIN].headers)
     assert after.json()["items"] == before.json()["items"]
 
 
 async def test_suspension_does_not_leak_to_outsiders(api, factory):
     world, outsider = await factory.tenant("ten"), await factory.tenant("ten")
-    await set_tenant_status(world.slug, SUSPENDED)
+    await set_tenant_status(world.slug, SUSPENDED, actor=OPERATOR)
     response = await api.get(f"/api/v1/t/{world.slug}", headers=outsider[Role.ADMIN].headers)
     assert response.status_code == 404
 
@@ -139,3 +140,21 @@ async def test_unknown_query_parameter_is_named(api, factory):
     assert response.json()["errors"] == [
         {"field": "limt", "message": "unknown query parameter; accepted: limit, offset, role"}
     ]
+
+
+async def test_nul_characters_are_refused_not_crashed_on(api, factory):
+    world = await factory.tenant("ten")
+    headers = world[Role.ADMIN].headers
+    path = await api.get("/api/v1/t/a%00b/members", headers=headers)
+    assert path.status_code == 404
+    query = await api.get(f"/api/v1/t/{world.slug}/members?role=admin%00", headers=headers)
+    assert query.status_code == 400
+    body = await api.post(
+        f"/api/v1/t/{world.slug}/members",
+        json={"email": "nul\u0000@example.org", "role": "member"},
+        headers=headers,
+    )
+    assert body.status_code == 400
+    assert body.json()["errors"][0]["field"] == "email"
+    sign_in = await api.post("/auth/sign-in", json={"email": "a\u0000@b.org", "password": "x"})
+    assert sign_in.status_code == 400

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime, timedelta
 
+from registry.audit.ledger import OPERATOR
 from tenants.roles import Role
 from tenants.tables import ApiToken
 from tenants.tokens import issue_token
@@ -40,7 +41,7 @@ async def test_created_token_is_shown_once_and_works(api, factory):
 async def test_expired_token_gets_401(api, factory):
     world = await factory.tenant("tok")
     party = world[Role.AUDITOR]
-    issued = await issue_token(world.tenant.id, party.person_id, expires_days=1)
+    issued = await issue_token(world.tenant.id, party.person_id, expires_days=1, actor=OPERATOR)
     headers = {"Authorization": f"Bearer {issued.secret}"}
     assert (await api.get(f"/api/v1/t/{world.slug}", headers=headers)).status_code == 200
     await ApiToken.update({ApiToken.expires_at: datetime.now(UTC) - timedelta(seconds=1)}).where(

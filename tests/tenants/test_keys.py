@@ -7,6 +7,7 @@ import stat
 
 import pytest
 
+from registry.audit.ledger import OPERATOR
 from tenants import keys
 from tenants.database import write_transaction
 from tenants.keys import MasterKeyError, load_master_key
@@ -19,7 +20,7 @@ async def test_signatures_survive_rotation(factory, database):
     old = await keys.sign(tenant_id, b"board decision 1")
     secret = await keys.encrypt(tenant_id, b"mentoring note", "note:1")
     async with write_transaction():
-        await keys.rotate_tenant_keys(tenant_id)
+        await keys.rotate_tenant_keys(tenant_id, actor=OPERATOR)
     new = await keys.sign(tenant_id, b"board decision 2")
     assert new.key_id != old.key_id
     assert await keys.verify(tenant_id, old.key_id, b"board decision 1", old.signature)
