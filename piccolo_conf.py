@@ -8,5 +8,10 @@ from tenants.settings import load_settings
 DB = make_engine(load_settings().database)
 
 APP_REGISTRY = AppRegistry(
-    apps=["tenants.piccolo_app", "registry.audit.piccolo_app", "screening.piccolo_app"]
+    apps=[
+        "tenants.piccolo_app",
+        "registry.audit.piccolo_app",
+        "screening.piccolo_app",
+        "registry.policies.piccolo_app",
+    ]
 )

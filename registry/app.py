@@ -16,6 +16,7 @@ from registry.http.problems import EXCEPTION_HANDLERS
 from registry.http.strict_query import refuse_unknown_query
 from registry.identity.controllers import TenantController, sign_in, sign_out, whoami
 from registry.identity.schemas import Health
+from registry.policies.controllers import ROUTES as policy_routes
 from registry.screening.controllers import ROUTES as screening_routes
 from screening.live import load_screening_index
 from tenants.database import close_pool, current_engine, open_pool
@@ -40,6 +41,7 @@ def create_app() -> Litestar:
             TenantController,
             *audit_routes,
             *screening_routes,
+            *policy_routes,
         ],
         middleware=[DefineMiddleware(AccordAuthentication, exclude=PUBLIC_PATHS)],
         exception_handlers=EXCEPTION_HANDLERS,

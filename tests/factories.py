@@ -1,4 +1,5 @@
-"""Test data made through the real code paths: tenants, people with roles, tokens."""
+"""Test data made through the real code paths: tenants, people with roles, tokens,
+and a stored policy."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from registry.audit.ledger import OPERATOR
+from registry.policies.service import create_policy
 from tenants.roles import Role
+from tenants.scope import TenantScope
 from tenants.service import create_tenant, grant_role
 from tenants.tables import Tenant
 from tenants.tokens import issue_token
@@ -35,6 +38,8 @@ class Party:
 class TenantWorld:
     tenant: Tenant
     parties: dict[Role, Party] = field(default_factory=dict)
+    #: A stored policy of this tenant only (from the alia-mentoring preset, version 1).
+    policy_name: str = ""
 
     @property
     def slug(self) -> str:
@@ -46,7 +51,9 @@ class TenantWorld:
 
 class TenantFactory:
     async def tenant(self, prefix: str = "t", country: str = "AU") -> TenantWorld:
-        """A new tenant with one person (and token) for every role."""
+        """A new tenant with one person (and token) for every role, and one stored
+        policy named after the tenant (so that no other tenant has that name). Its
+        preset has no sanctions rule: screening thresholds stay the tenant's settings."""
         n = next(_counter)
         tenant = await create_tenant(
             f"{prefix}{n}-assoc", f"Association {n}", country, actor=OPERATOR
@@ -54,7 +61,14 @@ class TenantFactory:
         world = TenantWorld(tenant)
         for role in Role:
             world.parties[role] = await self.party(tenant, role, f"{role.value}.{n}@example.org")
+        world.policy_name = f"mentoring-{tenant.slug}"
+        await self.seed_policy(tenant, world.policy_name, "alia-mentoring")
         return world
+
+    async def seed_policy(self, tenant: Tenant, name: str, preset: str) -> None:
+        """Version 1 of a policy from a preset, through the service (so it is audited)."""
+        scope = TenantScope(tenant.id, str(tenant.slug))
+        await create_policy(scope, name, preset=preset, actor=OPERATOR)
 
     async def party(self, tenant: Tenant, role: Role, email: str) -> Party:
         grant = await grant_role(

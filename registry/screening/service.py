@@ -1,5 +1,6 @@
 """Screening for a tenant: validate the query, take the thresholds from the tenant's
-settings, screen against the service's live index."""
+policy (its sanctions rule), else its settings, else the defaults, and screen against
+the service's live index."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import json
 import re
 from typing import Any
 
+from registry.policies.service import policy_thresholds
 from screening.countries import country_code
 from screening.dates import parse_birth_dates
 from screening.live import LIVE
@@ -68,7 +70,18 @@ def tenant_thresholds(settings: Any) -> Thresholds:
         raise Conflict(f"the tenant's screening thresholds are not valid: {exc}") from None
 
 
+async def thresholds_for(scope: TenantScope) -> Thresholds:
+    """The sanctions rule's scores of the tenant's stored policy (the most recently
+    changed one that has a sanctions rule), else `settings["screening"]`, else the
+    defaults."""
+    from_policy = await policy_thresholds(scope)
+    if from_policy is not None:
+        review, block = from_policy
+        return Thresholds(review=review, block=block)
+    tenant = await get_tenant(scope.slug)
+    return tenant_thresholds(tenant.settings)
+
+
 async def check(scope: TenantScope, query: Query) -> ScreeningResult:
     await LIVE.refresh_if_due()
-    tenant = await get_tenant(scope.slug)
-    return LIVE.screener.screen(query, tenant_thresholds(tenant.settings))
+    return LIVE.screener.screen(query, await thresholds_for(scope))

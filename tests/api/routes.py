@@ -62,6 +62,8 @@ ObjectFinder = Callable[[Any], Any]
 OBJECT_IN_TENANT: dict[str, ObjectFinder] = {
     "membership_id": lambda world: world[Role.MEMBER].membership_id,
     "token_id": lambda world: world[Role.MEMBER].token_id,
+    "name": lambda world: world.policy_name,  # a policy that exists in this tenant only
+    "version": lambda world: 1,
 }
 
 #: A valid body for routes that take one, so that a refusal is about the tenant or
@@ -70,6 +72,12 @@ VALID_BODY: dict[tuple[str, str], Any] = {
     ("PATCH", "/api/v1/t/{tenant:str}"): {"name": "Renamed Association"},
     ("POST", "/api/v1/t/{tenant:str}/members"): {"email": "new@example.org", "role": "member"},
     ("POST", "/api/v1/t/{tenant:str}/tokens"): {"label": "x"},
+    ("POST", "/api/v1/t/{tenant:str}/policies"): {"name": "fresh", "preset": "iln-peer"},
+    ("PUT", "/api/v1/t/{tenant:str}/policies/{name:str}"): {"preset": "alia-mentoring"},
+    ("POST", "/api/v1/t/{tenant:str}/policies/{name:str}/evaluate"): {
+        "subject": {"kind": "applicant", "role": "mentor"},
+        "as_of": "2025-02-01",
+    },
 }
 
 

@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from policies import preset_text
 from screening.parsers import parse_list
 from tenants.roles import Role
 
@@ -107,6 +108,40 @@ async def test_thresholds_come_from_the_tenant_settings(api, world, factory):
     assert len(tenant["hits"]) >= len(default["hits"]) and tenant["hits"]
     assert all(h["score"] >= 0.5 for h in tenant["hits"])
     assert all(h["decision"] == "review" for h in tenant["hits"] if h["score"] < 0.99)
+
+
+async def test_thresholds_come_from_the_tenants_policy_first(api, world, factory):
+    """A stored policy's sanctions rule sets the thresholds, over the tenant's settings."""
+    strict = await factory.tenant("scr-policy")
+    admin = strict[Role.ADMIN].headers
+    patched = await api.patch(
+        f"/api/v1/t/{strict.slug}",
+        json={"settings": {"screening": {"review": 0.5, "block": 0.99}}},
+        headers=admin,
+    )
+    assert patched.status_code == 200, patched.text
+    text = preset_text("alia-international")
+    assert "block_score = 0.95\nreview_score = 0.8\n" in text
+    text = text.replace(
+        "block_score = 0.95\nreview_score = 0.8\n", "block_score = 0.97\nreview_score = 0.6\n"
+    )
+    created = await api.post(
+        f"/api/v1/t/{strict.slug}/policies",
+        json={"name": "international", "document": text},
+        headers=admin,
+    )
+    assert created.status_code == 201, created.text
+    assert accord("screening", "import", "--source", "ftm", str(FTM_T1)).returncode == 0
+    t1_version = parse_list("ftm", FTM_T1).version_id
+    body = await _until(
+        api,
+        strict,
+        {"name": "Vitaly Kuzmenko"},
+        lambda b: bool(b["list_versions"][:1] == [t1_version]),
+        Role.ADMIN,
+    )
+    assert body["thresholds"] == {"review": 0.6, "block": 0.97}
+    assert all(h["score"] >= 0.6 for h in body["hits"])
 
 
 @pytest.mark.parametrize(
