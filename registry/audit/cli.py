@@ -1,4 +1,4 @@
-"""`accord audit`: export, prove and sign-heads (on the database) and verify (offline).
+"""`accord audit`: export, report, prove and sign-heads (on the database) and verify (offline).
 
 `verify` needs no database, no network and no configuration: an auditor runs it on a
 file they were given. The other commands read the operator's database
@@ -16,7 +16,7 @@ import sys
 from collections.abc import Coroutine
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import click
 
@@ -110,6 +110,44 @@ def audit_export_command(slug: str, out: Path, since: str | None, until: str | N
 
     events = _run(export())
     click.echo(f"exported {events} events of {slug} to {out}", err=True)
+
+
+@audit_group.command("report")
+@click.option("--tenant", "slug", required=True)
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--since", default=None, help="Events at or after this time (ISO 8601).")
+@click.option("--until", default=None, help="Events before this time (ISO 8601).")
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["csv", "xlsx"]),
+    default=None,
+    help="csv or xlsx; by default from OUT's extension (csv unless it ends in .xlsx).",
+)
+def audit_report_command(
+    slug: str, out: Path, since: str | None, until: str | None, format_: str | None
+) -> None:
+    """Write the governance report (decisions with their audit seq) of a period to OUT."""
+    from registry.audit.report import load_report, render
+
+    start, end = _moment(since, "--since"), _moment(until, "--until")
+    if start is not None and end is not None and end < start:
+        raise click.BadParameter("must not be before --since", param_hint="--until")
+    chosen = format_ or ("xlsx" if out.suffix.lower() == ".xlsx" else "csv")
+    fmt: Literal["csv", "xlsx"] = "xlsx" if chosen == "xlsx" else "csv"
+
+    async def report() -> tuple[bytes, int]:
+        from tenants.service import get_tenant
+
+        tenant = await get_tenant(slug)
+        rows, title = await load_report(tenant.id, slug, start, end)
+        return render(rows, title, fmt), len(rows)
+
+    data, count = _run(report())
+    partial = out.with_name(out.name + ".partial")
+    partial.write_bytes(data)
+    partial.replace(out)
+    click.echo(f"wrote {count} governance events of {slug} to {out} ({fmt})", err=True)
 
 
 @audit_group.command("prove")
