@@ -45,7 +45,11 @@ published (`public_key=` / `--public-key`); otherwise anyone can re-sign a forge
 
 from __future__ import annotations
 
+import hashlib
+import multiprocessing
+import os
 from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -53,10 +57,16 @@ from typing import Any, BinaryIO
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from registry.audit.canonical import CanonicalError, canonical_bytes, loads_canonical
+from registry.audit.canonical import (
+    CanonicalError,
+    canonical_bytes,
+    encode_fast,
+    loads_canonical,
+    parse_canonical,
+)
 from registry.audit.chain import GENESIS_HASH, HASH_SIZE, link_problem
 from registry.audit.hexes import is_hex
-from registry.audit.merkle import CompactRange, leaf_hash
+from registry.audit.merkle import CompactRange, aligned_subtrees, leaf_hash
 from registry.audit.result import VerifyResult
 from registry.audit.treehead import (
     PUBLIC_KEY_SIZE,
@@ -136,6 +146,9 @@ class BundleWriter:
     def __post_init__(self) -> None:
         self._range = self.prefix.compact_range()
         self._prev_hash = self.prefix.prev_hash
+        self._prev_hex = self._prev_hash.hex()
+        self._leaves: list[bytes] = []  # leaf hashes not yet in _range
+        self._tenant_json = canonical_bytes(self.tenant).decode()
 
     def header_line(self) -> bytes:
         return canonical_bytes(self.prefix.header(self.tenant)) + b"\n"
@@ -148,13 +161,57 @@ class BundleWriter:
         if problem is not None:
             raise BundleError(f"event seq {event.get('seq')!r}: {problem}")
         self._prev_hash = bytes.fromhex(event["hash"])
-        self._range.append(self._prev_hash)
+        self._prev_hex = event["hash"]
+        self._add_leaf()
         self.events += 1
         return canonical_bytes(dict(event)) + b"\n"
+
+    def stored_line(self, body: bytes | str, *, seq: int, prev_hash: str, hash: str) -> bytes:
+        """The line of an event stored as its canonical body, written as it is.
+
+        `seq`, `prev_hash` and `hash` are the stored row's columns. They are checked
+        to chain on (and the body to carry them), as `event_line` checks an event,
+        except that the hash over the content is not recomputed here: a full export
+        is a million events, and `verify_bundle` recomputes every hash anyway.
+        """
+        text = body if isinstance(body, str) else body.decode("utf-8", "replace")
+        expected_seq = self.prefix.size + self.events + 1
+        problem = None
+        if seq != expected_seq:
+            problem = f"seq {seq!r} where {expected_seq} expected"
+        elif prev_hash != self._prev_hex:
+            problem = "prev_hash does not chain from the previous event"
+        elif not _is_hash_hex(hash):
+            problem = "hash is not 64 lowercase hex digits"
+        elif (
+            f',"hash":"{hash}",' not in text
+            or f',"prev_hash":"{prev_hash}",' not in text
+            or f',"seq":{seq},"tenant":{self._tenant_json},"time":' not in text
+        ):
+            problem = "stored body does not match its seq, tenant, prev_hash and hash"
+        if problem is not None:
+            raise BundleError(f"event seq {seq!r}: {problem}")
+        self._prev_hex = hash
+        self._prev_hash = bytes.fromhex(hash)
+        self._add_leaf()
+        self.events += 1
+        return (body.encode() if isinstance(body, str) else body) + b"\n"
+
+    def _add_leaf(self) -> None:
+        """Add the last event's leaf; the Merkle range takes them in batches."""
+        self._leaves.append(hashlib.sha256(b"\x00" + self._prev_hash).digest())
+        if len(self._leaves) >= 4096:
+            self._flush_leaves()
+
+    def _flush_leaves(self) -> None:
+        for level, node in aligned_subtrees(self._range.size, self._leaves):
+            self._range.append_subtree(level, node)
+        self._leaves = []
 
     def tree_head_line(
         self, signing_key: Ed25519PrivateKey, timestamp: str | datetime | None = None
     ) -> bytes:
+        self._flush_leaves()
         self.tree_head = sign_tree_head(
             signing_key,
             tenant=self.tenant,
@@ -219,10 +276,182 @@ def _write(
     stream.write(writer.tree_head_line(signing_key, timestamp))
 
 
-def verify_bundle(path: str | Path, *, public_key: bytes | None = None) -> VerifyResult:
-    """Verify a bundle file offline; `public_key` (raw 32 bytes) pins the signer."""
+def _is_hash_hex(value: object) -> bool:
+    # Same as is_hex(value, HASH_SIZE), without a regex: strip leaves "" only when
+    # every character is a lowercase hex digit.
+    return type(value) is str and len(value) == 2 * HASH_SIZE and not value.strip(_HEX_DIGITS)
+
+
+_HEX_DIGITS = "0123456789abcdef"
+
+# Files from this size on are verified by a pool of processes, in blocks of lines.
+PARALLEL_MIN_BYTES = 16 << 20
+BLOCK_BYTES = 4 << 20
+
+
+def verify_bundle(
+    path: str | Path,
+    *,
+    public_key: bytes | None = None,
+    workers: int | None = None,
+    block_bytes: int = BLOCK_BYTES,
+) -> VerifyResult:
+    """Verify a bundle file offline; `public_key` (raw 32 bytes) pins the signer.
+
+    The event lines are checked in blocks, each on its own (canonical form, seal
+    fields, the hash over the content, seq and prev_hash within the block, tenant,
+    the Merkle subtrees of its leaves), by `workers` processes (by default one per
+    CPU for files of PARALLEL_MIN_BYTES and more, else in this process). Then, in
+    order, each block must continue the chain and seq where the previous one ended,
+    and its subtrees extend the Merkle range. From the first line a block could not
+    vouch for (a bad line, the tree head, a break between blocks) the file is read
+    line by line as `verify_bundle_lines` does, so that the first bad line is named
+    with the very same message.
+    """
+    path = Path(path)
+    if workers is None:
+        big = path.stat().st_size >= PARALLEL_MIN_BYTES
+        workers = (os.cpu_count() or 1) if big else 1
+    verifier = _Verifier(public_key)
+    try:
+        with open(path, "rb") as stream:
+            header = stream.readline()
+            if header:
+                verifier.feed(header)
+                resume = _verify_blocks(verifier, path, stream.tell(), workers, block_bytes)
+                stream.seek(resume)
+                for raw in stream:
+                    verifier.feed(raw)
+        return verifier.finish()
+    except _Bad as bad:
+        return VerifyResult(
+            valid=False, kind="bundle", problem=f"line {bad.line}: {bad.message}", line=bad.line
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Block:
+    """What one block of event lines vouches for (see `_check_block`)."""
+
+    events: int  # good event lines from the block's start
+    first_seq: int
+    first_prev_hash: bytes
+    last_hash: bytes
+    subtrees: list[tuple[int, bytes]]
+    stop: int  # file offset of the first line not vouched for (the block's end if none)
+
+
+def _block_bounds(path: Path, start: int, block_bytes: int) -> list[tuple[int, int]]:
+    """Split the file from `start` into blocks of whole lines, about block_bytes each."""
+    size = path.stat().st_size
+    bounds = []
     with open(path, "rb") as stream:
-        return verify_bundle_lines(stream, public_key=public_key)
+        while start < size:
+            end = start + max(block_bytes, 1)
+            if end >= size:
+                end = size
+            else:
+                stream.seek(end)
+                stream.readline()  # on to the start of the next line
+                end = stream.tell()
+            bounds.append((start, end))
+            start = end
+    return bounds
+
+
+def _check_block(path: str, start: int, end: int, tenant: str) -> _Block:
+    """Check the event lines in bytes [start, end) of a bundle, as far as they are good.
+
+    A line is good when `_Verifier.event` would accept it given that the lines
+    before it in the block are good, and that the first one has the seq and
+    prev_hash that it claims to be expected. Stops at the first line that is not.
+    """
+    with open(path, "rb") as stream:
+        stream.seek(start)
+        data = stream.read(end - start)
+    lines = data.split(b"\n")
+    lines.pop()  # after the last newline: b"", or an unterminated last line
+    sha256, fromhex = hashlib.sha256, bytes.fromhex
+    leaves: list[bytes] = []
+    first_seq, first_prev, prev_hex, offset = 0, b"", "", start
+    for raw in lines:
+        try:
+            event, fast = parse_canonical(raw)
+        except CanonicalError:
+            break
+        if type(event) is not dict or "type" in event:
+            break
+        event_hex, prev = event.get("hash", ""), event.get("prev_hash", "")
+        if not (_is_hash_hex(event_hex) and _is_hash_hex(prev)):
+            break
+        seq = event.get("seq")
+        if type(seq) is not int or event.get("tenant") != tenant:
+            break
+        if leaves:
+            if seq != first_seq + len(leaves) or prev != prev_hex:
+                break
+        elif seq < 1:
+            break
+        else:
+            first_seq, first_prev = seq, fromhex(prev)
+        del event["hash"], event["prev_hash"]
+        content = encode_fast(event) if fast else canonical_bytes(event)
+        if sha256(fromhex(prev) + content).hexdigest() != event_hex:
+            break
+        leaves.append(sha256(b"\x00" + fromhex(event_hex)).digest())
+        prev_hex = event_hex
+        offset += len(raw) + 1
+    return _Block(
+        events=len(leaves),
+        first_seq=first_seq,
+        first_prev_hash=first_prev,
+        last_hash=fromhex(prev_hex) if leaves else b"",
+        subtrees=aligned_subtrees(first_seq - 1, leaves) if leaves else [],
+        stop=offset,
+    )
+
+
+def _verify_blocks(
+    verifier: _Verifier, path: Path, start: int, workers: int, block_bytes: int
+) -> int:
+    """Take the verifier through the event lines from `start` that blocks vouch for.
+
+    Returns the file offset from which the rest must be read line by line.
+    """
+    bounds = _block_bounds(path, start, block_bytes)
+    tasks = [(str(path), begin, end, verifier.tenant) for begin, end in bounds]
+    pool = None
+    if workers > 1 and len(tasks) > 1:
+        # A pool that fails (a worker dies) raises BrokenProcessPool rather than hang.
+        pool = ProcessPoolExecutor(
+            min(workers, len(tasks)), mp_context=multiprocessing.get_context("forkserver")
+        )
+        blocks: Iterator[_Block] = pool.map(_check_block_task, tasks)
+    else:
+        blocks = map(_check_block_task, tasks)
+    try:
+        for (begin, end), block in zip(bounds, blocks, strict=True):
+            if block.events:
+                if (
+                    block.first_seq != verifier.first_seq + verifier.events
+                    or block.first_prev_hash != verifier.prev_hash
+                ):
+                    return begin
+                verifier.line += block.events
+                verifier.events += block.events
+                verifier.prev_hash = block.last_hash
+                for level, node in block.subtrees:
+                    verifier.range.append_subtree(level, node)
+            if block.stop != end:
+                return block.stop
+        return bounds[-1][1] if bounds else start
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _check_block_task(task: tuple[str, int, int, str]) -> _Block:
+    return _check_block(*task)
 
 
 def verify_bundle_lines(lines: Iterable[bytes], *, public_key: bytes | None = None) -> VerifyResult:

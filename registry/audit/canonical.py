@@ -110,6 +110,33 @@ def loads_canonical(data: bytes) -> Any:
     return value
 
 
+def parse_canonical(data: bytes) -> tuple[Any, bool]:
+    """`loads_canonical`, also telling whether the fast path applied.
+
+    When it did (the second item is True), every value built from parts of the
+    result, such as the object without some of its members, has `encode_fast` as its
+    canonical encoding: the parts' bytes are already in `data`, which holds no byte
+    or digit run that would make msgspec's encoding differ from JCS, and no float.
+    """
+    if _fast_path_unsafe(data):
+        return loads_canonical(data), False
+    try:
+        value = _DECODER.decode(data)
+    except msgspec.ValidationError as exc:  # a float literal: never canonical
+        raise CanonicalError("not in canonical JSON form") from exc
+    except (msgspec.DecodeError, UnicodeDecodeError) as exc:
+        raise CanonicalError(f"not valid JSON ({exc})") from exc
+    if _ENCODER.encode(value) != data:
+        raise CanonicalError("not in canonical JSON form")
+    return value, True
+
+
+def encode_fast(value: object) -> bytes:
+    """msgspec's sorted encoding: canonical only for values `parse_canonical` vouches for."""
+    data: bytes = _ENCODER.encode(value)
+    return data
+
+
 def _fast_canonical(value: object) -> bytes | None:
     """msgspec's encoding when it is certainly the canonical one, else None.
 

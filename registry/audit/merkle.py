@@ -268,6 +268,20 @@ class CompactRange:
         self.peaks.append(node)
         self.size += 1
 
+    def append_subtree(self, level: int, node: bytes) -> None:
+        """Append the complete subtree of 2**level leaves whose hash is `node`.
+
+        The range's size must be a multiple of 2**level (the subtree is aligned).
+        """
+        if self.size & ((1 << level) - 1):
+            raise ValueError(f"a subtree of level {level} is not aligned at {self.size}")
+        size = self.size >> level
+        while size & 1:
+            node = node_hash(self.peaks.pop(), node)
+            size >>= 1
+        self.peaks.append(node)
+        self.size += 1 << level
+
     def root(self) -> bytes:
         if not self.peaks:
             return EMPTY_ROOT
@@ -275,3 +289,33 @@ class CompactRange:
         for peak in reversed(self.peaks[:-1]):
             node = node_hash(peak, node)
         return node
+
+
+def aligned_subtrees(start: int, leaves: Sequence[bytes]) -> list[tuple[int, bytes]]:
+    """The leaf hashes of leaves start, start+1, ... as maximal aligned complete subtrees.
+
+    Returns (level, hash) pairs, left to right: appending them in order with
+    `CompactRange.append_subtree` to a range of size `start` equals appending every
+    leaf hash. This lets the leaves be hashed in chunks, apart from the range.
+    """
+    subtrees: list[tuple[int, bytes]] = []
+    done, count = 0, len(leaves)
+    while done < count:
+        position = start + done
+        level = (position & -position).bit_length() - 1 if position else count.bit_length()
+        while 1 << level > count - done:
+            level -= 1
+        subtrees.append((level, _perfect_root(leaves[done : done + (1 << level)])))
+        done += 1 << level
+    return subtrees
+
+
+def _perfect_root(row: Sequence[bytes]) -> bytes:
+    """The root of a complete subtree over `row` (a power of two of leaf hashes)."""
+    sha256 = hashlib.sha256
+    while len(row) > 1:
+        row = [
+            sha256(_NODE_PREFIX + left + right).digest()
+            for left, right in zip(row[::2], row[1::2], strict=True)
+        ]
+    return row[0]
