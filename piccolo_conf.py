@@ -13,5 +13,11 @@ APP_REGISTRY = AppRegistry(
         "registry.audit.piccolo_app",
         "screening.piccolo_app",
         "registry.policies.piccolo_app",
+        "registry.relationships.piccolo_app",
+        "registry.board.piccolo_app",
+        "registry.mous.piccolo_app",
+        "registry.mentoring.piccolo_app",
+        "registry.participation.piccolo_app",
+        "registry.notifications.piccolo_app",
     ]
 )

@@ -11,12 +11,18 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from registry.audit.controllers import ROUTES as audit_routes
+from registry.board.controllers import ROUTES as board_routes
 from registry.http.auth import PUBLIC_PATHS, AccordAuthentication
 from registry.http.problems import EXCEPTION_HANDLERS
 from registry.http.strict_query import refuse_unknown_query
 from registry.identity.controllers import TenantController, sign_in, sign_out, whoami
 from registry.identity.schemas import Health
+from registry.mentoring.controllers import ROUTES as mentoring_routes
+from registry.mous.controllers import ROUTES as mou_routes
+from registry.notifications.controllers import ROUTES as notification_routes
+from registry.participation.controllers import ROUTES as participation_routes
 from registry.policies.controllers import ROUTES as policy_routes
+from registry.relationships.controllers import ROUTES as relationship_routes
 from registry.screening.controllers import ROUTES as screening_routes
 from screening.live import load_screening_index
 from tenants.database import close_pool, current_engine, open_pool
@@ -42,6 +48,12 @@ def create_app() -> Litestar:
             *audit_routes,
             *screening_routes,
             *policy_routes,
+            *relationship_routes,
+            *board_routes,
+            *mou_routes,
+            *mentoring_routes,
+            *participation_routes,
+            *notification_routes,
         ],
         middleware=[DefineMiddleware(AccordAuthentication, exclude=PUBLIC_PATHS)],
         exception_handlers=EXCEPTION_HANDLERS,

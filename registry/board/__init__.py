@@ -1,0 +1,1 @@
+"""Board motions: eligible voters, recusals, votes, tallies and signed decision records."""

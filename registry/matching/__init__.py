@@ -1,0 +1,1 @@
+"""The matching engine: optimal mentor-mentee assignment and peer matching (pure code)."""

@@ -1,0 +1,1 @@
+"""Mentoring schemes: intakes, applications, match runs, partnerships and fees."""

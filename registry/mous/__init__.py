@@ -1,0 +1,1 @@
+"""The MOU register: parties, signatories, states, reviews and expiry."""

@@ -1,0 +1,1 @@
+"""Notifications: an in-app inbox per person and an email outbox sent over SMTP."""

@@ -1,0 +1,1 @@
+"""What partnerships do: meetings and hours, surveys, flags and certificates."""

@@ -1,0 +1,7 @@
+"""HTTP routes of participation: thin handlers over the room's service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ROUTES: list[Any] = []

@@ -1,0 +1,1 @@
+"""Partner organisations, relationship requests, due diligence and screening cases."""
