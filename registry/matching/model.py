@@ -1,0 +1,105 @@
+"""The engine's value types: what it is given (profiles, weights, constraints) and returns.
+
+Plain frozen dataclasses with string ids, so the mentoring room can build them from its
+tables and tests can build them by hand; nothing here touches a database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Preference = Literal["interest", "career_stage", "open"]
+Role = Literal["mentor", "mentee", "peer"]
+UnmatchedReason = Literal["no eligible partner", "capacity exhausted", "country cap"]
+
+NO_ELIGIBLE_PARTNER: UnmatchedReason = "no eligible partner"
+CAPACITY_EXHAUSTED: UnmatchedReason = "capacity exhausted"
+COUNTRY_CAP: UnmatchedReason = "country cap"
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One applicant as matching sees them.
+
+    `career_stage` is an ordinal (1 student/new graduate ... 5 senior leader);
+    `utc_offset` is in hours; `capacity` is how many mentees a mentor takes (1 otherwise).
+    """
+
+    id: str
+    role: Role
+    interests: frozenset[str]
+    sector: str
+    career_stage: int
+    years: int
+    country: str
+    languages: frozenset[str]
+    utc_offset: float
+    preference: Preference = "open"
+    capacity: int = 1
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How much each part of a pair's score counts in one scheme.
+
+    Every part of the breakdown is a closeness in [0, 1] times its weight, so scores are
+    never negative. `same_sector` is signed: positive rewards partners in the same sector,
+    negative rewards partners in different sectors (ILN's "completely different
+    environment"). `ideal_stage_gap` is how many career stages the mentor should be ahead
+    of the mentee (0 for peers: "colleagues at similar levels"). `preference_boost`
+    multiplies the interest or career-stage part for an applicant who asked to be matched
+    by it. Partners without a common language are never paired.
+    """
+
+    shared_interests: float = 3.0
+    same_sector: float = 1.0
+    career_stage: float = 2.0
+    languages: float = 1.0
+    timezone: float = 1.0
+    cross_border: float = 0.0
+    ideal_stage_gap: int = 1
+    preference_boost: float = 1.5
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """Hard rules of a run.
+
+    `forbidden`: pairs that must never be proposed (each a frozenset of two ids).
+    `pinned`: pairs a coordinator fixed; they are always in the result and use capacity.
+    `country_cap`: for peer rounds, the largest share of the round's matched
+    participants that may come from one country (ILN: 0.2); None means no cap.
+    """
+
+    forbidden: frozenset[frozenset[str]] = frozenset()
+    pinned: tuple[tuple[str, str], ...] = ()
+    country_cap: float | None = None
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A proposed partnership: mentee `a` with mentor `b` (peers: `a` < `b`)."""
+
+    a: str
+    b: str
+    score: float
+    breakdown: dict[str, float] = field(hash=False, compare=True)
+    pinned: bool = False
+
+
+@dataclass(frozen=True)
+class Unmatched:
+    """Someone the run could not place, and why (they go on the waitlist)."""
+
+    id: str
+    reason: UnmatchedReason
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """A run's proposal, pairs and unmatched both ordered by id for stable output."""
+
+    pairs: tuple[Pair, ...]
+    unmatched: tuple[Unmatched, ...]
+    total_score: float
