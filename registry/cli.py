@@ -314,12 +314,14 @@ def bench_api(
 def _mount() -> None:
     """Command groups that live beside the capability they drive."""
     from registry.audit.cli import audit_group, bench_audit_command
+    from registry.board.cli import motions_group
     from registry.policies.cli import policies_group
     from registry.screening.cli import bench_screening_command, screening_group
 
     main.add_command(policies_group)
     main.add_command(screening_group)
     main.add_command(audit_group)
+    main.add_command(motions_group)
     bench.add_command(bench_screening_command)
     bench.add_command(bench_audit_command)
 

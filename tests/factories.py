@@ -14,6 +14,7 @@ from tenants.scope import TenantScope
 from tenants.service import create_tenant, grant_role
 from tenants.tables import Tenant
 from tenants.tokens import issue_token
+from tests.board.world import seed_motion
 
 _counter = itertools.count(1)
 
@@ -40,6 +41,8 @@ class TenantWorld:
     parties: dict[Role, Party] = field(default_factory=dict)
     #: A stored policy of this tenant only (from the alia-mentoring preset, version 1).
     policy_name: str = ""
+    #: An open board motion with the board member on its roll (tests/board/world.py).
+    motion_id: UUID | None = None
 
     @property
     def slug(self) -> str:
@@ -63,6 +66,9 @@ class TenantFactory:
             world.parties[role] = await self.party(tenant, role, f"{role.value}.{n}@example.org")
         world.policy_name = f"mentoring-{tenant.slug}"
         await self.seed_policy(tenant, world.policy_name, "alia-mentoring")
+        world.motion_id = await seed_motion(
+            TenantScope(tenant.id, str(tenant.slug)), world[Role.BOARD].person_id
+        )
         return world
 
     async def seed_policy(self, tenant: Tenant, name: str, preset: str) -> None:

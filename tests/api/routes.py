@@ -64,6 +64,7 @@ OBJECT_IN_TENANT: dict[str, ObjectFinder] = {
     "token_id": lambda world: world[Role.MEMBER].token_id,
     "name": lambda world: world.policy_name,  # a policy that exists in this tenant only
     "version": lambda world: 1,
+    "motion_id": lambda world: world.motion_id,
 }
 
 #: A valid body for routes that take one, so that a refusal is about the tenant or
@@ -74,6 +75,8 @@ VALID_BODY: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/t/{tenant:str}/tokens"): {"label": "x"},
     ("POST", "/api/v1/t/{tenant:str}/policies"): {"name": "fresh", "preset": "iln-peer"},
     ("PUT", "/api/v1/t/{tenant:str}/policies/{name:str}"): {"preset": "alia-mentoring"},
+    ("PUT", "/api/v1/t/{tenant:str}/motions/{motion_id:uuid}/vote"): {"choice": "abstain"},
+    ("POST", "/api/v1/t/{tenant:str}/motions/{motion_id:uuid}/recusal"): {"conflict": "x"},
     ("POST", "/api/v1/t/{tenant:str}/policies/{name:str}/evaluate"): {
         "subject": {"kind": "applicant", "role": "mentor"},
         "as_of": "2025-02-01",

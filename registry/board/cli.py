@@ -1,0 +1,68 @@
+"""`accord motions ...`: the board's scheduled work, for cron.
+
+*/15 * * * *  accord motions close-due   # decide motions past their deadline, remind
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Coroutine
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import click
+
+T = TypeVar("T")
+
+motions_group = click.Group("motions", help="Board motions: close those past their deadline.")
+
+
+def _run(coro: Coroutine[Any, Any, T]) -> T:
+    from registry.cli import run  # the main CLI mounts this module
+
+    return run(coro)
+
+
+def parse_moment(value: str | None, name: str) -> datetime | None:
+    """An ISO 8601 time with its offset (UTC if none is given), or None."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            "an ISO 8601 time, e.g. 2026-01-01T00:00:00Z", param_hint=name
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@motions_group.command("close-due")
+@click.option("--as-of", "as_of", default=None, help="Act as if it were this time (ISO 8601).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per decided motion.")
+def close_due_command(as_of: str | None, as_json: bool) -> None:
+    """Decide every open motion whose deadline has passed (signed record, audit event,
+    the subject's state moved), then remind directors of motions closing within a day."""
+    from registry.audit.ledger import OPERATOR
+    from registry.board.service import close_due, remind_closing
+
+    now = parse_moment(as_of, "--as-of")
+
+    async def work() -> tuple[list[Any], int]:
+        decided = await close_due(actor=OPERATOR, now=now)
+        return decided, await remind_closing(now=now)
+
+    decided, reminded = _run(work())
+    for motion in decided:
+        if as_json:
+            click.echo(
+                json.dumps(
+                    {
+                        "motion": str(motion.id),
+                        "status": motion.status,
+                        "subject": f"{motion.subject_kind}:{motion.subject_id}",
+                    }
+                )
+            )
+        else:
+            click.echo(f"{motion.id}\t{motion.status}\t{motion.subject_kind}\t{motion.title}")
+    click.echo(f"{len(decided)} decided, {reminded} reminded", err=True)

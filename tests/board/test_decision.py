@@ -1,0 +1,90 @@
+"""The count of a motion, pure: quorum and majority at their boundaries, recusal
+against abstention, and when an outcome is settled."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from registry.board.decision import (
+    BallotState,
+    VotingRules,
+    count,
+    record_bytes,
+    record_sha256,
+    settled,
+    verify_record,
+)
+
+
+def roll(*entries: str) -> list[BallotState]:
+    """'for', 'against', 'abstain', 'recused' or '-' (not voted) per director."""
+    return [
+        BallotState(
+            uuid.uuid4(),
+            None if e in ("-", "recused") else e,
+            recused=e == "recused",
+        )
+        for e in entries
+    ]
+
+
+HALF = VotingRules(0.5, "simple")
+
+
+def test_quorum_is_met_exactly_at_half_the_board():
+    assert count(roll("for", "against", "-", "-"), HALF).quorate
+    assert not count(roll("for", "-", "-", "-"), HALF).quorate
+
+
+def test_abstention_counts_towards_quorum_and_recusal_does_not():
+    abstaining = count(roll("for", "abstain", "-", "-"), HALF)
+    recused = count(roll("for", "recused", "-", "-"), HALF)
+    assert abstaining.quorate and abstaining.carried
+    assert not recused.quorate and not recused.carried
+    assert recused.quorum_needed == 2 and recused.present == 1
+
+
+def test_simple_majority_needs_more_for_than_against():
+    assert not count(roll("for", "against", "-", "-"), HALF).carried
+    assert count(roll("for", "for", "against", "-"), HALF).carried
+
+
+def test_two_thirds_at_its_boundary():
+    rules = VotingRules(0.5, "two-thirds")
+    assert count(roll("for", "for", "against"), rules).carried
+    assert not count(roll("for", "for", "against", "against", "for", "against"), rules).carried
+
+
+def test_absolute_majority_counts_abstentions_against():
+    rules = VotingRules(0.5, "absolute")
+    assert not count(roll("for", "abstain", "-", "-"), rules).carried
+    assert count(roll("for", "for", "abstain", "-"), rules).carried
+
+
+@pytest.mark.parametrize(
+    ("entries", "expected"),
+    [
+        (("for", "for", "-"), False),  # the third could still vote, and votes can change
+        (("for", "against", "recused"), True),  # everyone acted
+        (("recused", "recused", "recused", "-"), True),  # quorum of 2 can never be met
+        (("recused", "recused", "-", "-"), False),
+    ],
+)
+def test_settled(entries, expected):
+    assert settled(roll(*entries), HALF) is expected
+
+
+def test_a_record_verifies_and_a_changed_one_does_not():
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    key = Ed25519PrivateKey.generate()
+    public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    text = record_bytes({"outcome": "carried", "tally": {"for": 3}})
+    signature = key.sign(text)
+    assert verify_record(text, signature, public)
+    changed = text.replace(b"carried", b"lost!!!")
+    assert not verify_record(changed, signature, public)
+    assert record_sha256(text) != record_sha256(changed)
