@@ -20,6 +20,7 @@ from registry.identity.schemas import Health
 from registry.mentoring.controllers import ROUTES as mentoring_routes
 from registry.mous.controllers import ROUTES as mou_routes
 from registry.notifications.controllers import ROUTES as notification_routes
+from registry.notifications.sender import start_sender, stop_sender
 from registry.participation.controllers import ROUTES as participation_routes
 from registry.policies.controllers import ROUTES as policy_routes
 from registry.relationships.controllers import ROUTES as relationship_routes
@@ -58,8 +59,8 @@ def create_app() -> Litestar:
         middleware=[DefineMiddleware(AccordAuthentication, exclude=PUBLIC_PATHS)],
         exception_handlers=EXCEPTION_HANDLERS,
         before_request=refuse_unknown_query,
-        on_startup=[open_pool, load_screening_index],
-        on_shutdown=[close_pool],
+        on_startup=[open_pool, load_screening_index, start_sender],
+        on_shutdown=[stop_sender, close_pool],
         openapi_config=OpenAPIConfig(
             title="Accord",
             version="0.1.0",

@@ -315,6 +315,7 @@ def _mount() -> None:
     """Command groups that live beside the capability they drive."""
     from registry.audit.cli import audit_group, bench_audit_command
     from registry.board.cli import motions_group
+    from registry.notifications.cli import notifications_group
     from registry.policies.cli import policies_group
     from registry.screening.cli import bench_screening_command, screening_group
 
@@ -322,6 +323,7 @@ def _mount() -> None:
     main.add_command(screening_group)
     main.add_command(audit_group)
     main.add_command(motions_group)
+    main.add_command(notifications_group)
     bench.add_command(bench_screening_command)
     bench.add_command(bench_audit_command)
 

@@ -15,6 +15,7 @@ from tenants.service import create_tenant, grant_role
 from tenants.tables import Tenant
 from tenants.tokens import issue_token
 from tests.board.world import seed_motion
+from tests.notifications.world import seed_notification
 
 _counter = itertools.count(1)
 
@@ -43,6 +44,8 @@ class TenantWorld:
     policy_name: str = ""
     #: An open board motion with the board member on its roll (tests/board/world.py).
     motion_id: UUID | None = None
+    #: A notification in the member's inbox (tests/notifications/world.py).
+    notification_id: UUID | None = None
 
     @property
     def slug(self) -> str:
@@ -68,6 +71,9 @@ class TenantFactory:
         await self.seed_policy(tenant, world.policy_name, "alia-mentoring")
         world.motion_id = await seed_motion(
             TenantScope(tenant.id, str(tenant.slug)), world[Role.BOARD].person_id
+        )
+        world.notification_id = await seed_notification(
+            TenantScope(tenant.id, str(tenant.slug)), world[Role.MEMBER].person_id
         )
         return world
 

@@ -22,7 +22,7 @@ from registry.audit.ledger import Actor
 from registry.notifications.schemas import InboxPage, NotificationOut
 from registry.notifications.tables import Notification, NotificationEmail
 from tenants.database import as_datetime, as_uuid, current_engine, write_transaction
-from tenants.errors import InvalidInput, NotFound
+from tenants.errors import NotFound
 from tenants.roles import Role
 from tenants.scope import TenantScope
 
@@ -244,10 +244,3 @@ async def mark_all_read(scope: TenantScope, person_id: UUID, *, actor: Actor) ->
             {"marked": [None, unread]},
         )
     return unread
-
-
-def check_page(limit: int, offset: int) -> None:
-    if not 1 <= limit <= 200:
-        raise InvalidInput("limit", "must be between 1 and 200")
-    if not 0 <= offset <= 1_000_000:
-        raise InvalidInput("offset", "must be between 0 and 1000000")

@@ -65,6 +65,7 @@ OBJECT_IN_TENANT: dict[str, ObjectFinder] = {
     "name": lambda world: world.policy_name,  # a policy that exists in this tenant only
     "version": lambda world: 1,
     "motion_id": lambda world: world.motion_id,
+    "notification_id": lambda world: world.notification_id,
 }
 
 #: A valid body for routes that take one, so that a refusal is about the tenant or

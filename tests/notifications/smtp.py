@@ -1,0 +1,60 @@
+"""A real SMTP server for the tests (aiosmtpd in a thread), that can go down and up."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from email import message_from_bytes
+from email.message import Message
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Collector:
+    """aiosmtpd handler keeping every accepted message; refuses addresses on demand."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+        self.refuse: set[str] = set()
+        self.lock = threading.Lock()
+
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list
+    ) -> str:
+        if address in self.refuse:
+            return "550 5.1.1 no such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        assert isinstance(envelope.content, bytes)
+        with self.lock:
+            self.messages.append(message_from_bytes(envelope.content))
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list[Message]:
+        with self.lock:
+            return [m for m in self.messages if m["To"] == address]
+
+
+class MailServer:
+    def __init__(self, port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.collector = Collector()
+        self.controller: Controller | None = None
+
+    def start(self) -> None:
+        self.controller = Controller(self.collector, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None

@@ -1,0 +1,159 @@
+"""The outbox delivered over SMTP to a real local server (aiosmtpd), including the
+server being down and then up, refusals, and two senders running at once."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from registry.notifications.sender import backoff, send_pass
+from registry.notifications.service import notify
+from registry.notifications.settings import SmtpSettings
+from registry.notifications.tables import NotificationEmail
+from tenants.database import write_transaction
+from tenants.roles import Role
+from tenants.scope import TenantScope
+from tests.notifications.smtp import MailServer
+
+
+@pytest.fixture
+def mail_server():
+    server = MailServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+def settings_for(server: MailServer) -> SmtpSettings:
+    return SmtpSettings(
+        host="127.0.0.1",
+        port=server.port,
+        user="",
+        sender="accord@example.org",
+        base_url="https://accord.example.org",
+        timeout_seconds=3,
+    )
+
+
+async def announce(world, role: Role, subject: str, link: str | None = None) -> None:
+    scope = TenantScope(world.tenant.id, world.slug)
+    async with write_transaction():
+        await notify(
+            scope,
+            [world[role].person_id],
+            kind="decision.made",
+            subject=subject,
+            body="The board carried the motion.",
+            link=link,
+        )
+
+
+async def outbox_of(world, role: Role) -> list[dict]:
+    return await NotificationEmail.select().where(NotificationEmail.person == world[role].person_id)
+
+
+def test_backoff_doubles_up_to_an_hour():
+    assert [backoff(n).total_seconds() for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
+    assert backoff(50) == timedelta(hours=1)
+
+
+async def test_delivered_once_with_link_and_sender(factory, mail_server):
+    world = await factory.tenant("mail")
+    await announce(world, Role.BOARD, "Decision: MOU approved", link=f"/t/{world.slug}")
+    result = await send_pass(settings_for(mail_server))
+    assert result.sent >= 1 and result.retried == 0
+    received = mail_server.collector.to(world[Role.BOARD].email)
+    assert len(received) == 1
+    message = received[0]
+    assert message["Subject"] == "Decision: MOU approved"
+    assert message["From"] == "accord@example.org"
+    text = message.get_payload(decode=True).decode()
+    assert "The board carried the motion." in text
+    assert f"https://accord.example.org/t/{world.slug}" in text
+    [row] = await outbox_of(world, Role.BOARD)
+    assert row["sent_at"] is not None and row["attempts"] == 1
+    # A second pass sends nothing again.
+    await send_pass(settings_for(mail_server))
+    assert len(mail_server.collector.to(world[Role.BOARD].email)) == 1
+
+
+async def test_server_down_then_up_loses_nothing(factory):
+    world = await factory.tenant("mail-down")
+    server = MailServer()  # a port with nothing listening yet
+    settings = settings_for(server)
+    await announce(world, Role.EXECUTIVE, "Request submitted")
+    start = datetime.now(UTC)
+
+    down = await send_pass(settings, now=lambda: start)
+    assert down.sent == 0 and down.retried >= 1
+    [row] = await outbox_of(world, Role.EXECUTIVE)
+    assert row["sent_at"] is None and row["attempts"] == 1
+    assert "refused" in row["last_error"].lower() or "connect" in row["last_error"].lower()
+    assert row["next_attempt_at"] >= start + timedelta(seconds=29)
+
+    # Still down a minute later: a second failure doubles the wait.
+    later = start + timedelta(seconds=31)
+    await send_pass(settings, now=lambda: later)
+    [row] = await outbox_of(world, Role.EXECUTIVE)
+    assert row["attempts"] == 2
+    assert row["next_attempt_at"] >= later + timedelta(seconds=59)
+
+    server.start()
+    try:
+        # Up, but the back-off has not elapsed: nothing is tried yet.
+        early = await send_pass(settings, now=lambda: later + timedelta(seconds=10))
+        assert server.collector.to(world[Role.EXECUTIVE].email) == []
+        assert early.retried == 0
+        due = later + timedelta(seconds=61)
+        await send_pass(settings, now=lambda: due)
+        assert len(server.collector.to(world[Role.EXECUTIVE].email)) == 1
+        [row] = await outbox_of(world, Role.EXECUTIVE)
+        assert row["sent_at"] is not None and row["attempts"] == 3 and row["last_error"] == ""
+    finally:
+        server.stop()
+
+
+async def test_refused_recipient_ends_its_row_only(factory, mail_server):
+    world = await factory.tenant("mail-refused")
+    mail_server.collector.refuse.add(world[Role.AUDITOR].email)
+    await announce(world, Role.AUDITOR, "Export ready")
+    await announce(world, Role.ADMIN, "Export ready")
+    await send_pass(settings_for(mail_server))
+    [refused] = await outbox_of(world, Role.AUDITOR)
+    assert refused["failed_at"] is not None and refused["sent_at"] is None
+    assert "550" in refused["last_error"]
+    assert len(mail_server.collector.to(world[Role.ADMIN].email)) == 1
+
+
+async def test_two_senders_at_once_send_each_mail_once(factory, mail_server):
+    world = await factory.tenant("mail-race")
+    scope = TenantScope(world.tenant.id, world.slug)
+    people = [party.person_id for party in world.parties.values()]
+    for n in range(5):
+        async with write_transaction():
+            await notify(scope, people, kind="match.published", subject=f"Round {n}", body="")
+    settings = settings_for(mail_server)
+    results = await asyncio.gather(*(send_pass(settings, batch=7) for _ in range(4)))
+    while True:  # drain what the small batches left
+        more = await send_pass(settings, batch=7)
+        if more.claimed == 0:
+            break
+    assert sum(r.claimed for r in results) >= 7
+    for party in world.parties.values():
+        subjects = sorted(
+            m["Subject"]
+            for m in mail_server.collector.to(party.email)
+            if m["Subject"].startswith("Round")
+        )
+        assert subjects == [f"Round {n}" for n in range(5)], party.email
+
+
+async def test_delivery_off_without_a_host(factory):
+    world = await factory.tenant("mail-off")
+    await announce(world, Role.MEMBER, "Hello")
+    result = await send_pass(SmtpSettings(host="", port=25, user=""))
+    assert result.claimed == 0
+    rows = await outbox_of(world, Role.MEMBER)
+    assert rows and all(row["attempts"] == 0 and row["sent_at"] is None for row in rows)
