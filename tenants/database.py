@@ -63,6 +63,8 @@ class _PooledTransaction(SQLiteTransaction):
 
 class PooledSQLiteEngine(SQLiteEngine):
     def __init__(self, path: str, pool_size: int = POOL_SIZE) -> None:
+        if sqlite3.sqlite_version_info < (3, 35):
+            raise RuntimeError(f"Accord needs SQLite 3.35 or newer, not {sqlite3.sqlite_version}")
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         super().__init__(path=path, timeout=BUSY_TIMEOUT_MS / 1000)
         self._pool_size = pool_size
@@ -148,6 +150,20 @@ class PooledSQLiteEngine(SQLiteEngine):
             if query.lstrip()[:6].upper() == "SELECT":
                 return self._inline_connection().execute(query, args).fetchall()
         return await super().run_querystring(querystring, in_pool=in_pool)
+
+    async def _run_in_existing_connection(
+        self,
+        connection: aiosqlite.Connection,
+        query: str,
+        args: list[Any] | None = None,
+        query_type: str = "generic",
+        table: Any = None,
+    ) -> Any:
+        # Piccolo re-sends `PRAGMA foreign_keys` and opens a cursor for every statement
+        # in a transaction: five thread hops. A pooled connection was opened with
+        # foreign keys on and dict rows, and SQLite >= 3.35 returns inserted keys with
+        # RETURNING, so one hop does: execute and fetch in the connection's thread.
+        return await connection.execute_fetchall(query, args or [])
 
     async def _run_in_new_connection(
         self,
