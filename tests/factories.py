@@ -16,6 +16,7 @@ from tenants.tables import Tenant
 from tenants.tokens import issue_token
 from tests.board.world import seed_motion
 from tests.notifications.world import seed_notification
+from tests.participation.world import seed_participation
 
 _counter = itertools.count(1)
 
@@ -46,6 +47,9 @@ class TenantWorld:
     motion_id: UUID | None = None
     #: A notification in the member's inbox (tests/notifications/world.py).
     notification_id: UUID | None = None
+    #: A completed partnership with a meeting, an open survey and a certificate, by
+    #: the id's name (tests/participation/world.py).
+    participation: dict[str, UUID] = field(default_factory=dict)
 
     @property
     def slug(self) -> str:
@@ -75,6 +79,7 @@ class TenantFactory:
         world.notification_id = await seed_notification(
             TenantScope(tenant.id, str(tenant.slug)), world[Role.MEMBER].person_id
         )
+        world.participation = await seed_participation(tenant)
         return world
 
     async def seed_policy(self, tenant: Tenant, name: str, preset: str) -> None:

@@ -66,6 +66,11 @@ OBJECT_IN_TENANT: dict[str, ObjectFinder] = {
     "version": lambda world: 1,
     "motion_id": lambda world: world.motion_id,
     "notification_id": lambda world: world.notification_id,
+    "meeting_id": lambda world: world.participation["meeting_id"],
+    "survey_id": lambda world: world.participation["survey_id"],
+    "certificate_id": lambda world: world.participation["certificate_id"],
+    # Participation's completed pair, until the mentoring room's world seeds one.
+    "partnership_id": lambda world: world.participation["partnership_id"],
 }
 
 #: A valid body for routes that take one, so that a refusal is about the tenant or
@@ -81,6 +86,18 @@ VALID_BODY: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/t/{tenant:str}/policies/{name:str}/evaluate"): {
         "subject": {"kind": "applicant", "role": "mentor"},
         "as_of": "2025-02-01",
+    },
+    ("POST", "/api/v1/t/{tenant:str}/partnerships/{partnership_id:uuid}/meetings"): {
+        "held_on": "2025-03-11",
+        "minutes": 30,
+        "mode": "phone",
+    },
+    ("PUT", "/api/v1/t/{tenant:str}/meetings/{meeting_id:uuid}/notes"): {"notes": "x"},
+    ("POST", "/api/v1/t/{tenant:str}/surveys/{survey_id:uuid}/responses"): {
+        "answers": {"goals_met": 4, "satisfaction": 4, "recommend": True, "cpd_claimed": True}
+    },
+    ("POST", "/api/v1/t/{tenant:str}/certificates/{certificate_id:uuid}/revoke"): {
+        "reason": "issued in error"
     },
 }
 
