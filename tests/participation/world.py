@@ -26,6 +26,7 @@ from tenants.roles import Role
 from tenants.scope import TenantScope
 from tenants.service import grant_role
 from tenants.tables import Tenant
+from tenants.tokens import issue_token
 
 _people = itertools.count(1)
 
@@ -56,6 +57,12 @@ async def person(tenant: Tenant, label: str) -> UUID:
         tenant, f"{label}.{n}@example.org", Role.MEMBER, name=f"{label.title()} {n}", actor=OPERATOR
     )
     return UUID(str(grant.person.id))
+
+
+async def headers_for(tenant: Tenant, person_id: UUID) -> dict[str, str]:
+    """A bearer token of the person in the tenant, as request headers."""
+    issued = await issue_token(tenant.id, person_id, label="participation", actor=OPERATOR)
+    return {"Authorization": f"Bearer {issued.secret}"}
 
 
 async def partnership(
