@@ -316,6 +316,7 @@ def _mount() -> None:
     from registry.audit.cli import audit_group, bench_audit_command
     from registry.board.cli import motions_group
     from registry.notifications.cli import notifications_group
+    from registry.participation.cli import participation_group
     from registry.policies.cli import policies_group
     from registry.screening.cli import bench_screening_command, screening_group
 
@@ -324,6 +325,7 @@ def _mount() -> None:
     main.add_command(audit_group)
     main.add_command(motions_group)
     main.add_command(notifications_group)
+    main.add_command(participation_group)
     bench.add_command(bench_screening_command)
     bench.add_command(bench_audit_command)
 
