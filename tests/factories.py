@@ -17,6 +17,7 @@ from tenants.tokens import issue_token
 from tests.board.world import seed_motion
 from tests.notifications.world import seed_notification
 from tests.participation.world import seed_participation
+from tests.relationships.world import seed_relationships
 
 _counter = itertools.count(1)
 
@@ -50,6 +51,9 @@ class TenantWorld:
     #: A completed partnership with a meeting, an open survey and a certificate, by
     #: the id's name (tests/participation/world.py).
     participation: dict[str, UUID] = field(default_factory=dict)
+    #: A partner with an officer, a draft request and an open screening case, by the
+    #: id's name (tests/relationships/world.py).
+    relationships: dict[str, UUID] = field(default_factory=dict)
 
     @property
     def slug(self) -> str:
@@ -80,6 +84,7 @@ class TenantFactory:
             TenantScope(tenant.id, str(tenant.slug)), world[Role.MEMBER].person_id
         )
         world.participation = await seed_participation(tenant)
+        world.relationships = await seed_relationships(TenantScope(tenant.id, str(tenant.slug)))
         return world
 
     async def seed_policy(self, tenant: Tenant, name: str, preset: str) -> None:

@@ -216,7 +216,13 @@ async def log_meeting(
                 "private_notes": [None, has_notes],
             },
         )
-        await _resolve_flags(scope, view.id, f"a meeting held on {held_on.isoformat()} was logged")
+        if not staleness(
+            today=today, last_meeting_on=held_on, starts_on=view.starts_on, accepted_on=None
+        ).stale:
+            # A meeting from long ago, logged late, leaves the pair as quiet as it was.
+            await _resolve_flags(
+                scope, view.id, f"a meeting held on {held_on.isoformat()} was logged"
+            )
     return _meeting_out(row, {row.id: notes} if has_notes and notes else {})
 
 
@@ -421,10 +427,12 @@ async def _visible_partnerships(
     if intake_id is not None:
         query = query.where(MentoringPartnership.intake == intake_id)
     rows = await query.order_by(MentoringPartnership.created_at)
+    if not rows:
+        return []
     intakes = {
         i.id: i
         for i in await scope.objects(MentoringIntake).where(
-            MentoringIntake.id.is_in([r.intake for r in rows] or [uuid.uuid4()])
+            MentoringIntake.id.is_in([r.intake for r in rows])
         )
     }
     schemes = {s.id: s for s in await scope.objects(MentoringScheme)}
@@ -733,11 +741,11 @@ async def _open_and_remind(
     """Open each survey that has come due and tell both parties; remind once near the
     due date those who have not answered. (opened, reminded people)"""
     opened = reminded = 0
+    if not views:
+        return 0, 0
     existing = {
         (as_uuid(s.partnership), str(s.kind)): s
-        for s in await scope.objects(Survey).where(
-            Survey.partnership.is_in([v.id for v in views] or [uuid.uuid4()])
-        )
+        for s in await scope.objects(Survey).where(Survey.partnership.is_in([v.id for v in views]))
     }
     for view in views:
         for kind in SURVEY_KINDS:

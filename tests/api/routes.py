@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from uuid import uuid4
 
 from litestar.handlers import HTTPRouteHandler
 
@@ -71,6 +72,10 @@ OBJECT_IN_TENANT: dict[str, ObjectFinder] = {
     "certificate_id": lambda world: world.participation["certificate_id"],
     # Participation's completed pair, until the mentoring room's world seeds one.
     "partnership_id": lambda world: world.participation["partnership_id"],
+    "partner_id": lambda world: world.relationships["partner_id"],
+    "officer_id": lambda world: world.relationships["officer_id"],
+    "request_id": lambda world: world.relationships["request_id"],
+    "case_id": lambda world: world.relationships["case_id"],
 }
 
 #: A valid body for routes that take one, so that a refusal is about the tenant or
@@ -98,6 +103,42 @@ VALID_BODY: dict[tuple[str, str], Any] = {
     },
     ("POST", "/api/v1/t/{tenant:str}/certificates/{certificate_id:uuid}/revoke"): {
         "reason": "issued in error"
+    },
+    ("POST", "/api/v1/t/{tenant:str}/partners"): {
+        "name": "Fiji Library Association",
+        "country": "FJ",
+        "kind": "library_association",
+    },
+    ("PATCH", "/api/v1/t/{tenant:str}/partners/{partner_id:uuid}"): {"notes": "x"},
+    ("POST", "/api/v1/t/{tenant:str}/partners/{partner_id:uuid}/officers"): {"name": "An Officer"},
+    ("PATCH", "/api/v1/t/{tenant:str}/partners/{partner_id:uuid}/officers/{officer_id:uuid}"): {
+        "role": "Secretary"
+    },
+    ("POST", "/api/v1/t/{tenant:str}/partners/{partner_id:uuid}/attachments"): {
+        "title": "Constitution",
+        "sha256": "0" * 64,
+    },
+    ("POST", "/api/v1/t/{tenant:str}/relationship-requests"): {
+        "partner_id": str(uuid4()),
+        "kind": "in_kind_support",
+        "title": "Support",
+    },
+    ("PATCH", "/api/v1/t/{tenant:str}/relationship-requests/{request_id:uuid}"): {"title": "x"},
+    ("POST", "/api/v1/t/{tenant:str}/relationship-requests/{request_id:uuid}/attestations"): {
+        "kind": "personnel",
+        "staff": 1,
+        "members": 0,
+    },
+    ("POST", "/api/v1/t/{tenant:str}/relationship-requests/{request_id:uuid}/refer"): {},
+    ("POST", "/api/v1/t/{tenant:str}/relationship-requests/{request_id:uuid}/decline"): {
+        "reason": "x"
+    },
+    ("POST", "/api/v1/t/{tenant:str}/relationship-requests/{request_id:uuid}/withdraw"): {
+        "reason": "x"
+    },
+    ("POST", "/api/v1/t/{tenant:str}/screening-cases/{case_id:uuid}/adjudicate"): {
+        "outcome": "false_positive",
+        "reason": "x",
     },
 }
 

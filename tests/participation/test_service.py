@@ -147,7 +147,10 @@ async def test_sixty_days_without_a_meeting_flags_the_pair_once(factory):
         (Notification.person == coordinator) & (Notification.kind == "participation.flagged")
     )
     assert len(inbox) == 1 and "No meeting logged for 60 days" in inbox[0].subject
-    # A meeting clears the flag; sixty more quiet days raise a new one.
+    # A meeting held long ago and logged late leaves the pair flagged.
+    await log(world, quiet, quiet.a, date(2025, 3, 2), 30, today=date(2025, 5, 1))
+    assert len(await service.list_flags(scope)) == 1
+    # A recent meeting clears the flag; sixty more quiet days raise a new one.
     await log(world, quiet, quiet.b, date(2025, 5, 2), 30, today=date(2025, 5, 2))
     assert await service.list_flags(scope) == []
     later = await service.run_daily(scope, actor=OPERATOR, today=date(2025, 7, 1))
