@@ -309,6 +309,23 @@ def _store(version: ListVersion) -> None:
         f"({', '.join(f'{k} {v}' for k, v in sorted(stored.counts.items()))}); "
         f"superseded: {superseded}"
     )
+    _rescreen()
+
+
+def _rescreen() -> None:
+    """A new version is stored: partners of requests under way (and of active MOUs)
+    are screened again in every tenant; new hits open cases, vanished ones are noted."""
+    from registry.audit.ledger import OPERATOR
+    from registry.relationships.cases import rescreen_all_tenants
+
+    reports = _run(rescreen_all_tenants(OPERATOR))
+    for report in reports:
+        click.echo(
+            f"re-screened {report.tenant}: {report.partners} partners, {report.subjects} "
+            f"names; {report.cases_opened} new cases, {report.hits_disappeared} hits gone"
+        )
+    if not reports:
+        click.echo("re-screened: no partner under way in any tenant")
 
 
 _published_option = click.option(

@@ -4,14 +4,17 @@ the service's live index."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import re
 from typing import Any
 
 from registry.policies.service import policy_thresholds
+from screening import store
 from screening.countries import country_code
 from screening.dates import parse_birth_dates
+from screening.index import ScreeningIndex
 from screening.live import LIVE
 from screening.matcher import Query, ScreeningResult, Thresholds
 from screening.model import Schema
@@ -85,3 +88,31 @@ async def thresholds_for(scope: TenantScope) -> Thresholds:
 async def check(scope: TenantScope, query: Query) -> ScreeningResult:
     await LIVE.refresh_if_due()
     return LIVE.screener.screen(query, await thresholds_for(scope))
+
+
+_rebuild_locks: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
+
+
+def _rebuild_lock() -> asyncio.Lock:
+    loop = asyncio.get_running_loop()
+    if loop not in _rebuild_locks:
+        _rebuild_locks.clear()  # a new loop (CLI run, test): the old locks are dead
+        _rebuild_locks[loop] = asyncio.Lock()
+    return _rebuild_locks[loop]
+
+
+async def current_index() -> ScreeningIndex | None:
+    """The live index as of the list versions active now, for due diligence.
+
+    `check` may answer from an index a few seconds old while a rebuild runs in the
+    background; a due-diligence screening is a record that the association relies on,
+    so it waits for the index of exactly the active versions (one small query when
+    nothing changed). None when no list is loaded: nothing is cleared.
+    """
+    signature = await store.active_signature()
+    if LIVE.signature != signature:
+        async with _rebuild_lock():
+            await LIVE.wait()
+            if LIVE.signature != signature:
+                await LIVE.load()
+    return LIVE.screener.index

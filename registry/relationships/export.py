@@ -1,0 +1,150 @@
+"""The relationships register as a spreadsheet: one row per request, with its
+partner, state, regional priority, screening clearance, cases and the policy that
+decided it. CSV (UTF-8, header row) or XLSX (a title row, then a bold, frozen header).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from typing import Any, Literal
+
+from registry.relationships.diligence import stored_decision
+from registry.relationships.records import loads
+from registry.relationships.tables import (
+    PartnerOrganisation,
+    RelationshipRequest,
+    ScreeningCase,
+)
+from tenants.database import as_datetime
+from tenants.scope import TenantScope
+
+Format = Literal["csv", "xlsx"]
+COLUMNS = (
+    "request_id",
+    "title",
+    "partner",
+    "country",
+    "partner_kind",
+    "kind",
+    "state",
+    "raised_as",
+    "assistance",
+    "sdgs",
+    "priority",
+    "clearance",
+    "open_cases",
+    "confirmed_cases",
+    "policy",
+    "policy_outcome",
+    "motion_id",
+    "outcome_reason",
+    "submitted_at",
+    "decided_at",
+)
+
+
+def _time(value: Any) -> str:
+    moment = as_datetime(value)
+    return "" if moment is None else moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _clearance(state: str, statuses: list[str]) -> str:
+    if state == "draft":
+        return "not screened"
+    if "confirmed" in statuses:
+        return "blocked"
+    if "open" in statuses:
+        return "held"
+    return "clear"
+
+
+async def register_rows(scope: TenantScope) -> list[list[Any]]:
+    """Every request of the tenant, oldest first, as the export's rows."""
+    requests = await scope.select(RelationshipRequest).order_by(RelationshipRequest.created_at)
+    partners = {str(p["id"]): p for p in await scope.select(PartnerOrganisation)}
+    statuses: dict[str, list[str]] = {}
+    for case in await scope.select(ScreeningCase, ScreeningCase.partner, ScreeningCase.status):
+        statuses.setdefault(str(case["partner"]), []).append(case["status"])
+    rows = []
+    for r in requests:
+        partner = partners[str(r["partner"])]
+        found = statuses.get(str(r["partner"]), [])
+        decision = stored_decision(r["decision"]) or {}
+        policy = ""
+        if r["policy_version"] is not None:
+            policy = f"{r['policy_name']} v{r['policy_version']}"
+        rows.append(
+            [
+                str(r["id"]),
+                r["title"],
+                partner["name"],
+                partner["country"],
+                partner["kind"],
+                r["kind"],
+                r["state"],
+                r["raised_as"],
+                ", ".join(loads(r["assistance"], [])),
+                ", ".join(str(s) for s in loads(r["sdgs"], [])),
+                "" if r["priority_score"] is None else r["priority_score"],
+                _clearance(r["state"], found),
+                found.count("open"),
+                found.count("confirmed"),
+                policy,
+                decision.get("outcome", ""),
+                "" if r["motion_id"] is None else str(r["motion_id"]),
+                r["outcome_reason"],
+                _time(r["submitted_at"]),
+                _time(r["decided_at"]),
+            ]
+        )
+    return rows
+
+
+def _cell(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula is quoted (CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def write_csv(rows: list[list[Any]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow([_cell(v) for v in row])
+    return out.getvalue().encode("utf-8")
+
+
+def write_xlsx(rows: list[list[Any]], title: str) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Relationships"
+    sheet.append([title])
+    sheet.append(list(COLUMNS))
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A3"
+    for row in rows:
+        sheet.append([_cell(v) for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+async def export_register(scope: TenantScope, format: Format, at: datetime) -> bytes:
+    rows = await register_rows(scope)
+    if format == "xlsx":
+        stamp = at.strftime("%Y-%m-%d %H:%M UTC")
+        return write_xlsx(rows, f"Relationships register of {scope.slug}, {stamp}")
+    return write_csv(rows)
+
+
+def filename(slug: str, format: Format) -> str:
+    return f"{slug}-relationships.{format}"
