@@ -25,6 +25,8 @@ from registry.participation.controllers import ROUTES as participation_routes
 from registry.policies.controllers import ROUTES as policy_routes
 from registry.relationships.controllers import ROUTES as relationship_routes
 from registry.screening.controllers import ROUTES as screening_routes
+from registry.web.controllers import ROUTES as web_routes
+from registry.web.controllers import template_config
 from screening.live import load_screening_index
 from tenants.database import close_pool, current_engine, open_pool
 from tenants.settings import load_settings
@@ -55,7 +57,9 @@ def create_app() -> Litestar:
             *mentoring_routes,
             *participation_routes,
             *notification_routes,
+            *web_routes,
         ],
+        template_config=template_config(),
         middleware=[DefineMiddleware(AccordAuthentication, exclude=PUBLIC_PATHS)],
         exception_handlers=EXCEPTION_HANDLERS,
         before_request=refuse_unknown_query,

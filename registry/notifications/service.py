@@ -51,7 +51,8 @@ MEMBERS_SQL = (
 )
 
 
-async def _member_addresses(scope: TenantScope) -> dict[UUID, str]:
+async def member_addresses(scope: TenantScope) -> dict[UUID, str]:
+    """The e-mail address of each member of the tenant, by person id."""
     rows = await scope.rows(MEMBERS_SQL)
     return {as_uuid(row["person"]): str(row["email"]) for row in rows}
 
@@ -82,7 +83,7 @@ async def notify(
     wanted = list(dict.fromkeys(recipients))
     if not wanted:
         return
-    addresses = await _member_addresses(scope)
+    addresses = await member_addresses(scope)
     strangers = [person for person in wanted if person not in addresses]
     if strangers:
         log.warning(

@@ -1,0 +1,38 @@
+"""Every web page and the static files, mounted by `registry/app.py`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.datastructures import CacheControlHeader
+from litestar.static_files import create_static_files_router
+
+from registry.web.account import AccountPages
+from registry.web.admin import MemberPages, SettingsPages, TokenPages
+from registry.web.audit_pages import AuditPages
+from registry.web.auth import PUBLIC
+from registry.web.pages import DashboardPages
+from registry.web.policy_pages import PolicyPages
+from registry.web.rendering import STATIC, template_config
+
+STATIC_FILES = create_static_files_router(
+    path="/static",
+    directories=[STATIC],
+    opt=PUBLIC,
+    include_in_schema=False,
+    # Asset URLs carry a version (`?v=`), so browsers may keep them for a day.
+    cache_control=CacheControlHeader(max_age=86_400, public=True),
+)
+
+ROUTES: list[Any] = [
+    AccountPages,
+    DashboardPages,
+    MemberPages,
+    SettingsPages,
+    TokenPages,
+    PolicyPages,
+    AuditPages,
+    STATIC_FILES,
+]
+
+__all__ = ["ROUTES", "template_config"]

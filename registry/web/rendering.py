@@ -1,0 +1,168 @@
+"""Rendering pages: the template engine, the context every page shares, the
+navigation, and errors as pages (a redirect to sign in, or a page that says why)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.response import Redirect, Template
+from litestar.template.config import TemplateConfig
+
+from registry.identity.service import me
+from registry.notifications.service import unread_count
+from registry.web.auth import CSRF_FIELD, SignInRequired, current_principal
+from tenants.errors import AccordError, InvalidInput
+from tenants.roles import ALL_ROLES, Role
+from tenants.scope import TenantScope
+
+log = logging.getLogger("accord.web")
+
+HERE = Path(__file__).parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+#: Bumped with the static files, so that browsers may cache them for a long time.
+ASSET_VERSION = "1"
+
+
+def template_config() -> TemplateConfig[JinjaTemplateEngine]:
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.globals.update(csrf_field=CSRF_FIELD, asset_version=ASSET_VERSION)
+    return TemplateConfig(engine=JinjaTemplateEngine.from_environment(environment))
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    """A link in a tenant's navigation, shown to the roles that may open it."""
+
+    label: str
+    path: str  # below /t/{tenant}, "" for the dashboard
+    roles: frozenset[Role]
+
+
+#: Other rooms add their pages' links here (`NAV.append(NavItem(...))`).
+NAV: list[NavItem] = [
+    NavItem("Dashboard", "", ALL_ROLES),
+    NavItem("Inbox", "/inbox", ALL_ROLES),
+    NavItem(
+        "Policies",
+        "/policies",
+        frozenset({Role.ADMIN, Role.EXECUTIVE, Role.COORDINATOR, Role.AUDITOR, Role.BOARD}),
+    ),
+    NavItem("Audit", "/audit", frozenset({Role.ADMIN, Role.AUDITOR})),
+    NavItem("Members", "/admin/members", frozenset({Role.ADMIN})),
+    NavItem("Settings", "/admin/settings", frozenset({Role.ADMIN})),
+    NavItem("API tokens", "/tokens", ALL_ROLES),
+]
+
+
+def tenant_url(slug: str, path: str = "") -> str:
+    return f"/t/{slug}{path or '/'}"
+
+
+async def page(
+    request: Request[Any, Any, Any],
+    template: str,
+    *,
+    title: str,
+    status: int = 200,
+    **context: Any,
+) -> Template:
+    """A full page: `template` with what every page shows (who is signed in, the
+    tenant and its navigation, the CSRF token for forms)."""
+    principal = current_principal(request)
+    shared: dict[str, Any] = {"title": title, "path": request.url.path, "principal": principal}
+    if principal is not None:
+        person = await me(principal.person_id)
+        shared["person"] = person
+        shared["csrf_token"] = principal.csrf_token or ""
+        caller = getattr(request.state, "caller", None)
+        if caller is not None:
+            scope = TenantScope(caller.tenant_id, caller.tenant_slug)
+            shared["tenant"] = next(
+                (m for m in person.memberships if m.tenant == caller.tenant_slug), None
+            )
+            shared["slug"] = caller.tenant_slug
+            shared["roles"] = sorted(role.value for role in caller.roles)
+            shared["unread"] = await unread_count(scope, caller.person_id)
+            shared["nav"] = [
+                (item.label, tenant_url(caller.tenant_slug, item.path))
+                for item in NAV
+                if item.roles & caller.roles
+            ]
+    shared.update(context)
+    return Template(template_name=template, context=shared, status_code=status)
+
+
+def field_errors(exc: InvalidInput) -> dict[str, str]:
+    return {exc.field: exc.message}
+
+
+# -- errors as pages ---------------------------------------------------------------
+
+
+def _sign_in_redirect(next_path: str) -> Redirect:
+    return Redirect(f"/sign-in?next={quote(next_path, safe='/')}", status_code=303)
+
+
+def on_sign_in_required(request: Request[Any, Any, Any], exc: SignInRequired) -> Response[Any]:
+    return _sign_in_redirect(exc.next_path)
+
+
+def _error_page(request: Request[Any, Any, Any], status: int, message: str) -> Response[Any]:
+    titles = {
+        400: "Something in the request is not right",
+        403: "Not allowed",
+        404: "Not found",
+        405: "Not allowed",
+        409: "That cannot be done now",
+        429: "Too many attempts",
+    }
+    return Template(
+        template_name="error.html",
+        context={
+            "title": titles.get(status, "Something went wrong"),
+            "status": status,
+            "message": message,
+            "principal": current_principal(request),
+            "path": request.url.path,
+        },
+        status_code=status,
+    )
+
+
+def on_domain_error(request: Request[Any, Any, Any], exc: AccordError) -> Response[Any]:
+    if exc.status == 401:
+        return _sign_in_redirect(request.url.path)
+    return _error_page(request, exc.status, exc.detail)
+
+
+def on_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    if isinstance(exc, ValidationException):
+        return _error_page(request, 400, "The address or the form is not valid.")
+    return _error_page(request, exc.status_code, str(exc.detail))
+
+
+def on_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.exception("unhandled error on page %s %s", request.method, request.url.path, exc_info=exc)
+    return _error_page(request, 500, "An internal error happened; it has been logged.")
+
+
+PAGE_ERRORS: dict[Any, Any] = {
+    SignInRequired: on_sign_in_required,
+    AccordError: on_domain_error,
+    HTTPException: on_http_error,
+    Exception: on_unexpected,
+}

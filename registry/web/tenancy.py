@@ -1,0 +1,23 @@
+"""The base of every page of a tenant: `/t/{tenant}/...`, behind the same tenant
+wall as the API (`tenant_guard`, roles declared with `allow(...)` on each page)."""
+
+from __future__ import annotations
+
+from litestar import Controller
+
+from registry.http.tenancy import TenantRoutes, tenant_guard
+from registry.web.auth import PAGE, web_session
+from registry.web.rendering import PAGE_ERRORS
+
+WEB_TENANT_PATH = "/t/{tenant:str}"
+
+
+class TenantPages(Controller):
+    """Pages of one tenant: a live session (and CSRF token for changes), then the
+    tenant guard; `caller`, `tenant_scope` and `actor` as for the API's handlers."""
+
+    guards = [web_session, tenant_guard]
+    dependencies = TenantRoutes.dependencies
+    include_in_schema = False
+    opt = PAGE
+    exception_handlers = PAGE_ERRORS
