@@ -68,8 +68,6 @@ OBJECT_IN_TENANT: dict[str, ObjectFinder] = {
     "name": lambda world: world.policy_name,  # a policy that exists in this tenant only
     "version": lambda world: 1,
     "motion_id": lambda world: world.motion_id,
-    "mou_id": lambda world: world.mou_id,
-    "review_id": lambda world: world.review_id,
     "notification_id": lambda world: world.notification_id,
     "meeting_id": lambda world: world.participation["meeting_id"],
     "survey_id": lambda world: world.participation["survey_id"],
@@ -80,43 +78,6 @@ OBJECT_IN_TENANT: dict[str, ObjectFinder] = {
     "officer_id": lambda world: world.relationships["officer_id"],
     "request_id": lambda world: world.relationships["request_id"],
     "case_id": lambda world: world.relationships["case_id"],
-    "scheme_id": lambda world: world.mentoring["scheme_id"],
-    "intake_id": lambda world: world.mentoring["intake_id"],
-    "application_id": lambda world: world.mentoring["application_id"],
-    "run_id": lambda world: world.mentoring["run_id"],
-}
-
-_M = "/api/v1/t/{tenant:str}/mentoring"
-MENTORING_BODIES: dict[tuple[str, str], Any] = {
-    ("POST", f"{_M}/schemes"): {
-        "name": "Scheme",
-        "mode": "peer",
-        "preset": "iln-peer",
-        "interests": ["leadership"],
-    },
-    ("POST", f"{_M}/schemes/{{scheme_id:uuid}}/intakes"): {
-        "name": "Intake",
-        "starts_on": "2030-07-01",
-    },
-    ("POST", f"{_M}/intakes/{{intake_id:uuid}}/applications"): {
-        "role": "mentee",
-        "interests": ["leadership"],
-        "sector": "public",
-        "career_stage": 2,
-        "years": 1,
-        "country": "AU",
-        "languages": ["en"],
-        "utc_offset": 10,
-    },
-    ("POST", f"{_M}/applications/{{application_id:uuid}}/withdraw"): {"reason": "x"},
-    ("POST", f"{_M}/applications/{{application_id:uuid}}/fee"): {"state": "waived"},
-    ("POST", f"{_M}/match-runs/{{run_id:uuid}}/pins"): {"a": str(uuid4()), "b": str(uuid4())},
-    ("POST", f"{_M}/match-runs/{{run_id:uuid}}/swap"): {
-        "first": str(uuid4()),
-        "second": str(uuid4()),
-    },
-    ("POST", f"{_M}/partnerships/{{partnership_id:uuid}}/withdraw"): {"reason": "x"},
-    ("POST", f"{_M}/partnerships/{{partnership_id:uuid}}/terminate"): {"reason": "x"},
 }
 
 #: A valid body for routes that take one, so that a refusal is about the tenant or
@@ -129,20 +90,6 @@ VALID_BODY: dict[tuple[str, str], Any] = {
     ("PUT", "/api/v1/t/{tenant:str}/policies/{name:str}"): {"preset": "alia-mentoring"},
     ("PUT", "/api/v1/t/{tenant:str}/motions/{motion_id:uuid}/vote"): {"choice": "abstain"},
     ("POST", "/api/v1/t/{tenant:str}/motions/{motion_id:uuid}/recusal"): {"conflict": "x"},
-    ("POST", "/api/v1/t/{tenant:str}/mous"): {"title": "MOU", "parties": [str(uuid4())]},
-    ("PATCH", "/api/v1/t/{tenant:str}/mous/{mou_id:uuid}"): {"title": "Renamed MOU"},
-    ("POST", "/api/v1/t/{tenant:str}/mous/{mou_id:uuid}/motions"): {
-        "purpose": "termination",
-        "closes_at": "2030-01-01T00:00:00Z",
-    },
-    ("POST", "/api/v1/t/{tenant:str}/mous/{mou_id:uuid}/signing"): {
-        "signatories": [{"name": "A Signatory", "signed_on": "2026-01-01"}],
-        "document_sha256": "0" * 64,
-    },
-    ("POST", "/api/v1/t/{tenant:str}/mous/{mou_id:uuid}/reviews/{review_id:uuid}/decision"): {
-        "benefits_members": True,
-        "decision": "continue",
-    },
     ("POST", "/api/v1/t/{tenant:str}/policies/{name:str}/evaluate"): {
         "subject": {"kind": "applicant", "role": "mentor"},
         "as_of": "2025-02-01",
@@ -195,7 +142,6 @@ VALID_BODY: dict[tuple[str, str], Any] = {
         "outcome": "false_positive",
         "reason": "x",
     },
-    **MENTORING_BODIES,
 }
 
 
