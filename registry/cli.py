@@ -315,6 +315,7 @@ def _mount() -> None:
     """Command groups that live beside the capability they drive."""
     from registry.audit.cli import audit_group, bench_audit_command
     from registry.board.cli import motions_group
+    from registry.mous.cli import mous_group
     from registry.notifications.cli import notifications_group
     from registry.participation.cli import participation_group
     from registry.policies.cli import policies_group
@@ -324,6 +325,7 @@ def _mount() -> None:
     main.add_command(screening_group)
     main.add_command(audit_group)
     main.add_command(motions_group)
+    main.add_command(mous_group)
     main.add_command(notifications_group)
     main.add_command(participation_group)
     bench.add_command(bench_screening_command)

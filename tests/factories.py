@@ -15,6 +15,7 @@ from tenants.service import create_tenant, grant_role
 from tenants.tables import Tenant
 from tenants.tokens import issue_token
 from tests.board.world import seed_motion
+from tests.mous.world import seed_mou
 from tests.notifications.world import seed_notification
 from tests.participation.world import seed_participation
 from tests.relationships.world import seed_relationships
@@ -46,6 +47,9 @@ class TenantWorld:
     policy_name: str = ""
     #: An open board motion with the board member on its roll (tests/board/world.py).
     motion_id: UUID | None = None
+    #: An MOU under review, and its review (tests/mous/world.py).
+    mou_id: UUID | None = None
+    review_id: UUID | None = None
     #: A notification in the member's inbox (tests/notifications/world.py).
     notification_id: UUID | None = None
     #: A completed partnership with a meeting, an open survey and a certificate, by
@@ -80,6 +84,7 @@ class TenantFactory:
         world.motion_id = await seed_motion(
             TenantScope(tenant.id, str(tenant.slug)), world[Role.BOARD].person_id
         )
+        world.mou_id, world.review_id = await seed_mou(TenantScope(tenant.id, str(tenant.slug)))
         world.notification_id = await seed_notification(
             TenantScope(tenant.id, str(tenant.slug)), world[Role.MEMBER].person_id
         )

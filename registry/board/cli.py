@@ -17,7 +17,7 @@ T = TypeVar("T")
 motions_group = click.Group("motions", help="Board motions: close those past their deadline.")
 
 
-def _run(coro: Coroutine[Any, Any, T]) -> T:
+def run_command(coro: Coroutine[Any, Any, T]) -> T:
     from registry.cli import run  # the main CLI mounts this module
 
     return run(coro)
@@ -38,31 +38,33 @@ def parse_moment(value: str | None, name: str) -> datetime | None:
 
 @motions_group.command("close-due")
 @click.option("--as-of", "as_of", default=None, help="Act as if it were this time (ISO 8601).")
+@click.option("--tenant", default=None, help="Only this tenant's motions (default: every tenant).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per decided motion.")
-def close_due_command(as_of: str | None, as_json: bool) -> None:
+def close_due_command(as_of: str | None, tenant: str | None, as_json: bool) -> None:
     """Decide every open motion whose deadline has passed (signed record, audit event,
     the subject's state moved), then remind directors of motions closing within a day."""
     from registry.audit.ledger import OPERATOR
-    from registry.board.service import close_due, remind_closing
+    from registry.board.service import ClosingRun, close_due, remind_closing
 
     now = parse_moment(as_of, "--as-of")
 
-    async def work() -> tuple[list[Any], int]:
-        decided = await close_due(actor=OPERATOR, now=now)
-        return decided, await remind_closing(now=now)
+    async def work() -> tuple[ClosingRun, int]:
+        run = await close_due(actor=OPERATOR, now=now, tenant=tenant)
+        return run, await remind_closing(now=now, tenant=tenant)
 
-    decided, reminded = _run(work())
-    for motion in decided:
+    run, reminded = run_command(work())
+    for motion in run.decided:
         if as_json:
-            click.echo(
-                json.dumps(
-                    {
-                        "motion": str(motion.id),
-                        "status": motion.status,
-                        "subject": f"{motion.subject_kind}:{motion.subject_id}",
-                    }
-                )
-            )
+            line = {
+                "motion": str(motion.id),
+                "status": motion.status,
+                "subject": f"{motion.subject_kind}:{motion.subject_id}",
+            }
+            click.echo(json.dumps(line))
         else:
             click.echo(f"{motion.id}\t{motion.status}\t{motion.subject_kind}\t{motion.title}")
-    click.echo(f"{len(decided)} decided, {reminded} reminded", err=True)
+    for motion_id, why in run.failed:
+        click.echo(f"{motion_id}\tnot closed: {why}", err=True)
+    click.echo(f"{len(run.decided)} decided, {reminded} reminded", err=True)
+    if run.failed:
+        raise SystemExit(1)

@@ -54,7 +54,7 @@ from registry.board.tables import Ballot, Motion
 from registry.notifications.service import notify, people_with_role
 from registry.policies.service import CURRENT_SQL
 from tenants.database import as_datetime, as_uuid, current_engine, fetch, write_transaction
-from tenants.errors import Conflict, Forbidden, InvalidInput, NotFound
+from tenants.errors import AccordError, Conflict, Forbidden, InvalidInput, NotFound
 from tenants.keys import public_keys, sign
 from tenants.roles import Role
 from tenants.scope import TenantScope
@@ -127,23 +127,32 @@ def _approval_rule(document: str, format: str, sha256: str) -> ApprovalRule | No
     return _APPROVAL[sha256]
 
 
-async def voting_rules(scope: TenantScope) -> RulesSource:
-    """Quorum and majority from the tenant's policies: the approval rule of the most
-    recently changed current policy that has one; the policy engine's defaults (half
-    the board, simple majority) when none has."""
+async def approval_policy(scope: TenantScope) -> tuple[ApprovalRule, dict[str, Any]] | None:
+    """The approval rule of the tenant's most recently changed current policy that has
+    one, with that policy's row (name, version, sha256); None when none has."""
     rows = await scope.rows(CURRENT_SQL)
     rows.sort(key=lambda r: (as_datetime(r["created_at"]), r["name"]), reverse=True)
     for row in rows:
         rule = _approval_rule(row["document"], row["format"], row["sha256"])
         if rule is not None:
-            return RulesSource(
-                VotingRules(rule.quorum_fraction, rule.majority),
-                row["name"],
-                int(row["version"]),
-                row["sha256"],
-            )
-    defaults = ApprovalRule(id="approval")
-    return RulesSource(VotingRules(defaults.quorum_fraction, defaults.majority))
+            return rule, row
+    return None
+
+
+async def voting_rules(scope: TenantScope) -> RulesSource:
+    """Quorum and majority from the tenant's approval rule (`approval_policy`); the
+    policy engine's defaults (half the board, simple majority) when it has none."""
+    found = await approval_policy(scope)
+    if found is None:
+        defaults = ApprovalRule(id="approval")
+        return RulesSource(VotingRules(defaults.quorum_fraction, defaults.majority))
+    rule, row = found
+    return RulesSource(
+        VotingRules(rule.quorum_fraction, rule.majority),
+        row["name"],
+        int(row["version"]),
+        row["sha256"],
+    )
 
 
 async def board_members(scope: TenantScope) -> list[UUID]:
@@ -746,28 +755,47 @@ REMIND_SQL = (
 )
 
 
-async def close_due(*, actor: Actor, now: datetime | None = None) -> list[MotionSummary]:
-    """Close every open motion, of every tenant, whose deadline has passed."""
+@dataclass(frozen=True, slots=True)
+class ClosingRun:
+    decided: list[MotionOut]
+    failed: list[tuple[UUID, str]]
+    """Motions that could not be closed, and why (each in its own transaction: one
+    failing subject does not keep the others open)."""
+
+
+async def close_due(
+    *, actor: Actor, now: datetime | None = None, tenant: str | None = None
+) -> ClosingRun:
+    """Close every open motion whose deadline has passed, of every tenant or of one."""
     moment = now or _now()
-    decided: list[MotionSummary] = []
+    decided: list[MotionOut] = []
+    failed: list[tuple[UUID, str]] = []
     for row in await fetch(DUE_SQL, moment):
+        if tenant is not None and row["slug"] != tenant:
+            continue
         scope = TenantScope(as_uuid(row["tenant"]), row["slug"])
         motion_id = as_uuid(row["id"])
-        async with write_transaction():
-            motion = await _lock(scope, motion_id)
-            if motion["status"] != "open":
-                continue  # another process closed it meanwhile
-            await _close(scope, motion, "deadline", actor)
+        try:
+            async with write_transaction():
+                motion = await _lock(scope, motion_id)
+                if motion["status"] != "open":
+                    continue  # another process closed it meanwhile
+                await _close(scope, motion, "deadline", actor)
+        except AccordError as exc:
+            failed.append((motion_id, exc.detail))
+            continue
         decided.append(await get_motion(scope, motion_id))
-    return decided
+    return ClosingRun(decided, failed)
 
 
-async def remind_closing(*, now: datetime | None = None) -> int:
+async def remind_closing(*, now: datetime | None = None, tenant: str | None = None) -> int:
     """Remind once the directors who have neither voted nor recused on motions closing
     within REMINDER_WINDOW; returns how many motions were reminded."""
     moment = now or _now()
     reminded = 0
     for row in await fetch(REMIND_SQL, moment, moment + REMINDER_WINDOW):
+        if tenant is not None and row["slug"] != tenant:
+            continue
         scope = TenantScope(as_uuid(row["tenant"]), row["slug"])
         motion_id = as_uuid(row["id"])
         async with write_transaction():

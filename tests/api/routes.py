@@ -68,6 +68,8 @@ OBJECT_IN_TENANT: dict[str, ObjectFinder] = {
     "name": lambda world: world.policy_name,  # a policy that exists in this tenant only
     "version": lambda world: 1,
     "motion_id": lambda world: world.motion_id,
+    "mou_id": lambda world: world.mou_id,
+    "review_id": lambda world: world.review_id,
     "notification_id": lambda world: world.notification_id,
     "meeting_id": lambda world: world.participation["meeting_id"],
     "survey_id": lambda world: world.participation["survey_id"],
@@ -90,6 +92,20 @@ VALID_BODY: dict[tuple[str, str], Any] = {
     ("PUT", "/api/v1/t/{tenant:str}/policies/{name:str}"): {"preset": "alia-mentoring"},
     ("PUT", "/api/v1/t/{tenant:str}/motions/{motion_id:uuid}/vote"): {"choice": "abstain"},
     ("POST", "/api/v1/t/{tenant:str}/motions/{motion_id:uuid}/recusal"): {"conflict": "x"},
+    ("POST", "/api/v1/t/{tenant:str}/mous"): {"title": "MOU", "parties": [str(uuid4())]},
+    ("PATCH", "/api/v1/t/{tenant:str}/mous/{mou_id:uuid}"): {"title": "Renamed MOU"},
+    ("POST", "/api/v1/t/{tenant:str}/mous/{mou_id:uuid}/motions"): {
+        "purpose": "termination",
+        "closes_at": "2030-01-01T00:00:00Z",
+    },
+    ("POST", "/api/v1/t/{tenant:str}/mous/{mou_id:uuid}/signing"): {
+        "signatories": [{"name": "A Signatory", "signed_on": "2026-01-01"}],
+        "document_sha256": "0" * 64,
+    },
+    ("POST", "/api/v1/t/{tenant:str}/mous/{mou_id:uuid}/reviews/{review_id:uuid}/decision"): {
+        "benefits_members": True,
+        "decision": "continue",
+    },
     ("POST", "/api/v1/t/{tenant:str}/policies/{name:str}/evaluate"): {
         "subject": {"kind": "applicant", "role": "mentor"},
         "as_of": "2025-02-01",

@@ -1,0 +1,48 @@
+"""`accord mous ...`: the MOU register's daily work, for cron.
+
+5 0 * * *  accord mous expire          # MOUs in force past their expiry
+10 0 * * * accord mous reviews-due     # MOUs whose periodic review has fallen due
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+from registry.board.cli import run_command
+
+mous_group = click.Group("mous", help="The MOU register: expiry and reviews that fall due.")
+
+
+def _day(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter("a date, e.g. 2026-12-31", param_hint="--as-of") from None
+
+
+@mous_group.command("expire")
+@click.option("--as-of", "as_of", default=None, help="Act as if today were this date.")
+@click.option("--tenant", default=None, help="Only this tenant's MOUs (default: every tenant).")
+def expire_command(as_of: str | None, tenant: str | None) -> None:
+    """Mark every MOU in force whose expiry date has passed as expired (every tenant)."""
+    from registry.audit.ledger import OPERATOR
+    from registry.mous.service import expire_due
+
+    for mou in run_command(expire_due(actor=OPERATOR, on=_day(as_of), tenant=tenant)):
+        click.echo(f"{mou.id}\t{mou.reference}\texpired {mou.expires_on}\t{mou.title}")
+
+
+@mous_group.command("reviews-due")
+@click.option("--as-of", "as_of", default=None, help="Act as if today were this date.")
+@click.option("--tenant", default=None, help="Only this tenant's MOUs (default: every tenant).")
+def reviews_due_command(as_of: str | None, tenant: str | None) -> None:
+    """Open the review of every MOU in force whose review has fallen due (every tenant)."""
+    from registry.audit.ledger import OPERATOR
+    from registry.mous.service import open_due_reviews
+
+    for review in run_command(open_due_reviews(actor=OPERATOR, on=_day(as_of), tenant=tenant)):
+        click.echo(f"{review.mou_id}\treview {review.id}\tdue {review.due_on}")
