@@ -315,6 +315,7 @@ def _mount() -> None:
     """Command groups that live beside the capability they drive."""
     from registry.audit.cli import audit_group, bench_audit_command
     from registry.board.cli import motions_group
+    from registry.matching.bench import bench_matching_command
     from registry.mous.cli import mous_group
     from registry.notifications.cli import notifications_group
     from registry.participation.cli import participation_group
@@ -330,6 +331,7 @@ def _mount() -> None:
     main.add_command(participation_group)
     bench.add_command(bench_screening_command)
     bench.add_command(bench_audit_command)
+    bench.add_command(bench_matching_command)
 
 
 _mount()

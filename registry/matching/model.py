@@ -103,3 +103,13 @@ class MatchResult:
     pairs: tuple[Pair, ...]
     unmatched: tuple[Unmatched, ...]
     total_score: float
+
+    @classmethod
+    def of(cls, pairs: list[Pair], unmatched: list[Unmatched]) -> MatchResult:
+        """Ordered by id, with the total summed from the pairs' own scores."""
+        ordered = sorted(pairs, key=lambda p: (p.a, p.b))
+        return cls(
+            pairs=tuple(ordered),
+            unmatched=tuple(sorted(unmatched, key=lambda u: u.id)),
+            total_score=float(sum(p.score for p in ordered)),
+        )

@@ -1,0 +1,119 @@
+"""`accord bench matching`: the engine's figures, one JSON line per case.
+
+Cases (all from generated pools with a fixed seed):
+- `mentor-mentee`: the timed run end to end (scores from profiles, solve, breakdowns),
+  the optimum by the independent LP (see reference.py) and the greedy baseline;
+- `peer` at the reference size: the algorithm and the exact MILP on the same instance;
+- `peer` at full size: the timed run, the greedy baseline, the relaxation's upper bound,
+  and the reference size it is judged by.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import click
+
+from registry.matching import mentoring, peers, reference
+from registry.matching.generate import mentoring_pool, peer_pool
+from registry.matching.model import Constraints
+from registry.matching.scoring import weights_for_scheme
+
+
+def _round(x: float) -> float:
+    return round(x, 6)
+
+
+def bench_mentoring(mentees: int, mentors: int, seed: int) -> dict[str, Any]:
+    pool_mentees, pool_mentors = mentoring_pool(mentees, mentors, seed=seed)
+    weights = weights_for_scheme("alia-mentoring")
+    started = time.perf_counter()
+    result = mentoring.match_mentoring(pool_mentees, pool_mentors, weights, Constraints())
+    seconds = time.perf_counter() - started
+    problem = mentoring.prepare(pool_mentees, pool_mentors, weights, Constraints())
+    started = time.perf_counter()
+    optimal = reference.mentoring_optimum(problem)
+    optimal_seconds = time.perf_counter() - started
+    return {
+        "kind": "mentor-mentee",
+        "size": f"{mentees} mentees x {mentors} mentors",
+        "seconds": _round(seconds),
+        "score": _round(result.total_score),
+        "optimal_score": _round(optimal),
+        "greedy_score": _round(reference.mentoring_greedy(problem)),
+        "equal_to_optimum": abs(result.total_score - optimal) <= 1e-6 * max(1.0, optimal),
+        "optimal_method": "transportation LP (HiGHS dual simplex, priced columns)",
+        "optimal_seconds": _round(optimal_seconds),
+        "capacity": sum(m.capacity for m in pool_mentors),
+        "pairs": len(result.pairs),
+        "unmatched": len(result.unmatched),
+    }
+
+
+def bench_peers(size: int, countries: int, cap: float, seed: int, exact: bool) -> dict[str, Any]:
+    pool = peer_pool(size, countries, seed=seed)
+    weights = weights_for_scheme("iln-peer")
+    constraints = Constraints(country_cap=cap)
+    started = time.perf_counter()
+    # match_peers step by step, to keep the relaxation's bound.
+    problem = peers.prepare(pool, weights, constraints)
+    mate, limit, bound = peers.solve(problem)
+    result = peers.peer_result(problem, mate, limit, weights)
+    seconds = time.perf_counter() - started
+    line: dict[str, Any] = {
+        "kind": "peer",
+        "size": size,
+        "countries": len({p.country for p in pool}),
+        "country_cap": cap,
+        "seconds": _round(seconds),
+        "score": _round(result.total_score),
+        "optimal_score": None,
+        "greedy_score": _round(reference.peer_greedy(problem)),
+        "pairs": len(result.pairs),
+        "unmatched_country_cap": sum(u.reason == "country cap" for u in result.unmatched),
+    }
+    if exact:
+        started = time.perf_counter()
+        optimal = reference.peer_optimum(problem)
+        line["optimal_score"] = _round(optimal)
+        line["optimal_method"] = "MILP (HiGHS), cap as a share of the placed round"
+        line["optimal_seconds"] = _round(time.perf_counter() - started)
+        line["ratio_to_optimum"] = _round(result.total_score / optimal if optimal else 1.0)
+    else:
+        line["upper_bound_without_cap"] = _round(bound)
+    return line
+
+
+@click.command("matching")
+@click.option("--mentees", type=click.IntRange(min=1), default=5000, show_default=True)
+@click.option("--mentors", type=click.IntRange(min=1), default=2000, show_default=True)
+@click.option("--peers", "peer_count", type=click.IntRange(min=2), default=2000, show_default=True)
+@click.option("--countries", type=click.IntRange(min=2), default=60, show_default=True)
+@click.option("--cap", type=click.FloatRange(0.01, 1.0), default=0.2, show_default=True)
+@click.option(
+    "--reference-size",
+    type=click.IntRange(min=2),
+    default=200,
+    show_default=True,
+    help="Peers in the instance the exact MILP solves (it grows steeply with size).",
+)
+@click.option("--seed", type=int, default=7, show_default=True)
+def bench_matching_command(
+    mentees: int,
+    mentors: int,
+    peer_count: int,
+    countries: int,
+    cap: float,
+    reference_size: int,
+    seed: int,
+) -> None:
+    """Mentor-mentee assignment vs its LP optimum; peer rounds vs a MILP optimum."""
+    click.echo(json.dumps(bench_mentoring(mentees, mentors, seed)))
+    judged = bench_peers(reference_size, countries, cap, seed, exact=True)
+    click.echo(json.dumps(judged))
+    full = bench_peers(peer_count, countries, cap, seed, exact=False)
+    full["reference_size"] = reference_size
+    full["reference_ratio_to_optimum"] = judged["ratio_to_optimum"]
+    click.echo(json.dumps(full))
