@@ -84,12 +84,12 @@ class AuditPages(TenantPages):
         zone = (await get_tenant(scope.slug)).time_zone
         start, end = period(filters.get("since"), filters.get("until"), zone, errors)
         actor_id: str | None = None
-        if filters.get("actor"):
-            found = await Person.select(Person.id).where(Person.email == filters["actor"].lower())
+        if filters.get("who"):
+            found = await Person.select(Person.id).where(Person.email == filters["who"].lower())
             if found:
                 actor_id = str(found[0]["id"])
             else:
-                errors["actor"] = "No person has this e-mail address"
+                errors["who"] = "No person has this e-mail address"
         rows: list[Any] = []
         next_offset = None
         if not errors:
@@ -132,7 +132,7 @@ class AuditPages(TenantPages):
         until: Day = None,
         action: Text = None,
         object_type: Text = None,
-        actor: Text = None,
+        who: Text = None,
         offset: Annotated[int, Parameter(ge=0, le=100_000_000)] = 0,
     ) -> Template:
         filters = {
@@ -140,7 +140,7 @@ class AuditPages(TenantPages):
             "until": until or "",
             "action": (action or "").strip(),
             "object_type": (object_type or "").strip(),
-            "actor": (actor or "").strip(),
+            "who": (who or "").strip(),
         }
         return await self._render(request, tenant_scope, filters, {}, offset=offset)
 
@@ -159,7 +159,7 @@ class AuditPages(TenantPages):
         start, end = period(since, until, zone, errors, names)
         if errors:
             downloads = {names[0]: since or "", names[1]: until or "", **extra}
-            empty = {"since": "", "until": "", "action": "", "object_type": "", "actor": ""}
+            empty = {"since": "", "until": "", "action": "", "object_type": "", "who": ""}
             return await self._render(request, scope, empty, errors, downloads=downloads)
         query = {k: v for k, v in {"since": _iso(start), "until": _iso(end), **extra}.items() if v}
         suffix = f"?{urlencode(query)}" if query else ""
