@@ -33,7 +33,7 @@ async def seed_mou(scope: TenantScope) -> tuple[UUID, UUID]:
         kind="bilateral",
         state="under_review",
         effective_date=today - timedelta(days=400),
-        expires_on=today + timedelta(days=400),
+        expires_on=today + timedelta(days=365 * 50),  # past every test's --as-of
         next_review_due=today,
         non_endorsement="No endorsement.",
     )
