@@ -6,9 +6,10 @@ refuses, and the regional priority. Nothing here writes: the service stores the
 Decision on the request.
 
 A request's due diligence is complete when no rule other than the board's approval
-is still waiting for something (an entry that did not pass with the effect `refer`):
-a refusal (`ineligible`, such as a confirmed sanctions hit) is a finding, and goes
-to the board with the papers; it keeps the request from approval whatever the vote.
+is still waiting for something (an entry that did not pass with the effect `refer`,
+or a governance-risk entry without its justification): a refusal (`ineligible`,
+such as a confirmed sanctions hit) is a finding, and goes to the board with the
+papers; it keeps the request from approval whatever the vote.
 """
 
 from __future__ import annotations
@@ -185,13 +186,22 @@ def decide(policy: PartnerPolicy, subject: dict[str, Any], as_of: date) -> Decis
     return evaluate(policy.policy, subject, as_of=as_of)
 
 
+#: Rules whose failure due diligence can always cure by adding a finding, whatever
+#: effect the policy gives it: the governance-risk rule refuses a flagged country
+#: until the written justification is on file, and a justification can be written.
+CURABLE = frozenset({"governance-risk"})
+
+
 def waiting_for(decision: Decision) -> list[str]:
     """What due diligence still waits for, in the policy's words: every entry other
-    than the board's approval that did not pass and refers to a person."""
+    than the board's approval that did not pass and refers to a person, and a
+    governance-risk entry that wants its justification."""
     return [
         entry.reason
         for entry in decision.rules
-        if entry.kind != "approval" and not entry.passed and entry.effect == "refer"
+        if entry.kind != "approval"
+        and not entry.passed
+        and (entry.effect == "refer" or entry.kind in CURABLE)
     ]
 
 

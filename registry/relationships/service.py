@@ -569,6 +569,7 @@ def _check_complete_for_submission(row: dict[str, Any]) -> None:
 async def submit(scope: TenantScope, request_id: UUID | str, actor: Actor) -> RequestOut:
     """To the executive: the partner and every officer are screened at once, cases
     open for hits, the Decision and regional priority are stored, the executive told."""
+    await _visible_row(scope, request_id, actor)  # unknown before "no policy"
     policy = await diligence.require_partner_policy(scope)
     context = await cases.screening_context(scope)
     async with write_transaction():

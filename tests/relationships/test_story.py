@@ -5,30 +5,12 @@ whatever the board votes; re-screening after a newer UN list version is imported
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
 from registry.relationships.service import request_clearance
 from tenants.roles import Role
 from tenants.scope import TenantScope
 from tests.relationships import stories
 from tests.relationships.stories import UN_2024, UN_2026, base
 from tests.screening.conftest import accord
-
-
-@pytest.fixture
-async def un_2026(database: str) -> AsyncIterator[str]:
-    await stories.clear_lists()
-    yield await stories.load_list("un", UN_2026)
-    await stories.clear_lists()
-
-
-@pytest.fixture
-async def world(factory, api):
-    world = await factory.tenant("rel")
-    await stories.use_partner_policy(api, world)
-    return world
 
 
 async def _inbox(api, world, role: Role) -> list[dict]:
