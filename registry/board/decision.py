@@ -55,7 +55,10 @@ class Count:
     recused: int
     not_voted: int
     present: int
-    """Directors who voted (abstaining included); recused directors are not present."""
+    """Directors who voted or recused: present, in the policy's `BoardVote` words."""
+    quorum_present: int
+    """Those present who count towards the quorum: every vote, abstentions included;
+    not the recused."""
     quorum_needed: int
     quorate: bool
     carried: bool
@@ -69,6 +72,7 @@ class Count:
             "recused": self.recused,
             "not_voted": self.not_voted,
             "present": self.present,
+            "quorum_present": self.quorum_present,
             "quorum_needed": self.quorum_needed,
             "quorate": self.quorate,
         }
@@ -103,7 +107,8 @@ def count(ballots: Iterable[BallotState], rules: VotingRules) -> Count:
         abstained=abstained,
         recused=recused,
         not_voted=len(roll) - voted - recused,
-        present=result.eligible_present,
+        present=voted + recused,
+        quorum_present=result.eligible_present,
         quorum_needed=result.quorum_needed,
         quorate=result.quorate,
         carried=result.carried,
@@ -134,7 +139,7 @@ def outcome_reason(result: Count, rules: VotingRules) -> str:
     )
     if not result.quorate:
         return (
-            f"Lost: not quorate ({result.present} of {result.board_size} directors voted, "
+            f"Lost: not quorate ({result.quorum_present} of {result.board_size} directors voted, "
             f"{result.quorum_needed} needed; recused directors do not count). {words}."
         )
     verdict = "Carried" if result.carried else "Lost"

@@ -33,6 +33,9 @@ class TallyOut(msgspec.Struct, kw_only=True):
     recused: int
     not_voted: int
     present: int
+    """Directors who voted or recused (as the policy's BoardVote counts them)."""
+    quorum_present: int
+    """Those of them who count towards the quorum: the votes, not the recused."""
     quorum_needed: int
     quorate: bool
 

@@ -221,6 +221,7 @@ def _tally_out(result: Count) -> TallyOut:
         recused=result.recused,
         not_voted=result.not_voted,
         present=result.present,
+        quorum_present=result.quorum_present,
         quorum_needed=result.quorum_needed,
         quorate=result.quorate,
     )

@@ -18,6 +18,9 @@ from tenants.scope import TenantScope
 from tests.factories import Party, TenantFactory, TenantWorld
 from tests.mous.world import seed_partner
 
+#: The sha256 of a signed MOU document (the register keeps the hash, not the file).
+SHA256_OF_SIGNED_PDF = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+
 
 @dataclass
 class Board:

@@ -43,7 +43,7 @@ def test_abstention_counts_towards_quorum_and_recusal_does_not():
     recused = count(roll("for", "recused", "-", "-"), HALF)
     assert abstaining.quorate and abstaining.carried
     assert not recused.quorate and not recused.carried
-    assert recused.quorum_needed == 2 and recused.present == 1
+    assert recused.quorum_needed == 2 and recused.quorum_present == 1 and recused.present == 2
 
 
 def test_simple_majority_needs_more_for_than_against():

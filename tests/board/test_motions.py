@@ -67,7 +67,7 @@ async def test_quorum_is_half_the_board_exactly(api, factory):
     assert lost["status"] == "lost" and not lost["tally"]["quorate"]
     assert "not quorate" in lost["outcome_reason"]
     assert carried["status"] == "carried" and carried["tally"]["quorate"]
-    assert carried["tally"]["quorum_needed"] == 2 and carried["tally"]["present"] == 2
+    assert carried["tally"]["quorum_needed"] == 2 and carried["tally"]["quorum_present"] == 2
     assert await mou_state(api, board, mou_id) == "approved"
 
 
@@ -123,8 +123,9 @@ async def test_recusal_does_not_count_towards_quorum_and_abstention_does(api, fa
     accord("motions", "close-due", "--tenant", board.world.slug, "--as-of", after_deadline())
     carried = await motion(api, board, abstained)
     lost = await motion(api, board, recused)
-    assert carried["status"] == "carried" and carried["tally"]["present"] == 2
-    assert lost["status"] == "lost" and lost["tally"]["present"] == 1
+    assert carried["status"] == "carried" and carried["tally"]["quorum_present"] == 2
+    assert lost["status"] == "lost" and lost["tally"]["quorum_present"] == 1
+    assert lost["tally"]["present"] == 2  # the recused director was there
     ballot = next(b for b in lost["ballots"] if b["person_id"] == str(board.directors[1].person_id))
     assert ballot["recused"] and ballot["conflict"] == "I chair the partner."
     assert ballot["choice"] is None
