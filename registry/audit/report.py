@@ -49,6 +49,14 @@ GOVERNANCE_ACTIONS: dict[str, str] = {
     "policy.changed": "Policy changed",
     "key.rotated": "Keys rotated",
     "token.revoked": "Token revoked",
+    "relationship_request.submit": "Relationship request submitted",
+    "relationship_request.refer": "Relationship request referred to the board",
+    "relationship_request.approve": "Relationship request approved",
+    "relationship_request.reject": "Relationship request rejected",
+    "relationship_request.decline": "Relationship request declined",
+    "relationship_request.withdraw": "Relationship request withdrawn",
+    "screening_case.opened": "Screening case opened",
+    "screening_case.adjudicated": "Screening case adjudicated",
 }
 
 OPERATOR_LABEL = "platform operator"

@@ -30,7 +30,7 @@ import msgspec
 
 from registry.audit.ledger import Actor
 from registry.notifications.service import notify, people_with_role
-from registry.relationships import diligence
+from registry.relationships import diligence, records
 from registry.relationships.records import dumps, loads, now
 from registry.relationships.schemas import AdjudicationIn, CaseOut, CasePage, ScreeningResultOut
 from registry.relationships.states import OPEN
@@ -605,6 +605,7 @@ async def adjudicate(
     if data.outcome == "false_positive" and not reason:
         raise InvalidInput("reason", "say why the match is a false positive")
     async with write_transaction():
+        await records.serialise(scope)
         row = await case_row(scope, case_id)
         if row["status"] != "open":
             raise Conflict(
@@ -681,6 +682,7 @@ async def rescreen_tenant(
     subjects = opened = gone = 0
     for partner_id in partners:
         async with write_transaction():
+            await records.serialise(scope)
             found = await subjects_of(scope, partner_id)
             outcome = await run_screening(
                 scope, context, found, trigger=trigger, request_id=None, actor=actor

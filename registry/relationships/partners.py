@@ -268,6 +268,7 @@ async def create_partner(scope: TenantScope, data: PartnerIn, actor: Actor) -> P
         raise InvalidInput("officers", f"at most {MAX_OFFICERS} officers")
     officers = [_officer_values(o, f"officers[{i}].") for i, o in enumerate(data.officers)]
     async with write_transaction():
+        await records.serialise(scope)
         moment = now()
         partner = await scope.create(
             PartnerOrganisation,
@@ -308,6 +309,7 @@ async def update_partner(
 
     values = _partner_values(data)
     async with write_transaction():
+        await records.serialise(scope)
         row = await partner_row(scope, partner_id)
         await _check_may_edit(scope, row, actor)
         changed = {k: [row[k], v] for k, v in values.items() if row[k] != v}
@@ -346,6 +348,7 @@ async def add_officer(
 
     values = _officer_values(data, "")
     async with write_transaction():
+        await records.serialise(scope)
         partner = await partner_row(scope, partner_id)
         await _check_may_edit(scope, partner, actor)
         pid = as_uuid(partner["id"])
@@ -398,6 +401,7 @@ async def update_officer(
         else:
             values[field] = value
     async with write_transaction():
+        await records.serialise(scope)
         partner = await partner_row(scope, partner_id)
         await _check_may_edit(scope, partner, actor)
         pid = as_uuid(partner["id"])
@@ -426,6 +430,7 @@ async def add_attachment(
     media_type = records.text(data.media_type, "media_type", 100)
     sha256 = data.sha256.lower()
     async with write_transaction():
+        await records.serialise(scope)
         partner = await partner_row(scope, partner_id)
         await _check_may_edit(scope, partner, actor)
         pid = as_uuid(partner["id"])

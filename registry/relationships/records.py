@@ -11,9 +11,10 @@ from urllib.parse import urlsplit
 import msgspec
 import pycountry
 
-from registry.audit.ledger import Actor
+from registry.audit.ledger import Actor, lock_head
 from tenants.errors import InvalidInput
 from tenants.roles import Role
+from tenants.scope import TenantScope
 from tenants.validation import check_country, check_text
 
 #: Roles that run due diligence and may change any partner or request record.
@@ -134,3 +135,11 @@ def birth_date(value: str | None, field: str) -> str | None:
     if not date(1900, 1, 1) <= day <= now().date():
         raise InvalidInput(field, f"{value!r} is not a plausible date of birth")
     return value
+
+
+async def serialise(scope: TenantScope) -> None:
+    """First thing in a write transaction: the tenant's writers queue here (the audit
+    chain head's row lock on PostgreSQL; SQLite has one writer anyway), so that what a
+    change reads (a case still open, a request still in its state) is still true when
+    it writes."""
+    await lock_head(scope.tenant_id)

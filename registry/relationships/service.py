@@ -456,6 +456,7 @@ async def create_request(scope: TenantScope, data: RequestIn, actor: Actor) -> R
         raise InvalidInput("on_behalf_of", "say who at the partner asked for the relationship")
     personnel = await _personnel(scope, data.personnel)
     async with write_transaction():
+        await records.serialise(scope)
         partner = await partner_row(scope, data.partner_id)
         moment = now()
         row = await scope.create(
@@ -501,6 +502,7 @@ async def update_request(
     if data.personnel is not msgspec.UNSET:
         values["personnel"] = dumps(await _personnel(scope, data.personnel))
     async with write_transaction():
+        await records.serialise(scope)
         row = await _visible_row(scope, request_id, actor)
         await _check_raiser_or_staff(row, actor, "change")
         if row["state"] != states.DRAFT:
@@ -573,6 +575,7 @@ async def submit(scope: TenantScope, request_id: UUID | str, actor: Actor) -> Re
     policy = await diligence.require_partner_policy(scope)
     context = await cases.screening_context(scope)
     async with write_transaction():
+        await records.serialise(scope)
         row = await _visible_row(scope, request_id, actor)
         states.check(states.SUBMIT, row["state"], actor.roles)
         await _check_raiser_or_staff(row, actor, "submit")
@@ -618,6 +621,7 @@ async def receive(scope: TenantScope, request_id: UUID | str, actor: Actor) -> R
     """The executive takes the request into due diligence: to `screening` while a
     sanctions question is open, else straight to `due_diligence`."""
     async with write_transaction():
+        await records.serialise(scope)
         row = await request_row(scope, request_id)
         states.check(states.RECEIVE, row["state"], actor.roles)
         assessment = await assess(scope, row)
@@ -653,6 +657,7 @@ async def add_attestation(
     kind, details = _attestation_values(data)
     evidence = records.text(data.evidence, "evidence", 20_000)
     async with write_transaction():
+        await records.serialise(scope)
         row = await request_row(scope, request_id)
         if row["state"] not in states.QUEUE:
             raise Conflict(
@@ -718,6 +723,7 @@ async def refer(
     if closes_at.tzinfo is None:
         raise InvalidInput("closes_at", "a time with its offset, e.g. 2026-12-01T09:00:00Z")
     async with write_transaction():
+        await records.serialise(scope)
         row = await request_row(scope, request_id)
         states.check(states.REFER, row["state"], actor.roles)
         assessment = await assess(scope, row)
@@ -755,6 +761,7 @@ async def decline(
 ) -> RequestOut:
     reason = records.required_text(data.reason, "reason", 5000)
     async with write_transaction():
+        await records.serialise(scope)
         row = await request_row(scope, request_id)
         states.check(states.DECLINE, row["state"], actor.roles)
         await _move(
@@ -774,6 +781,7 @@ async def withdraw(
 ) -> RequestOut:
     reason = records.required_text(data.reason, "reason", 5000)
     async with write_transaction():
+        await records.serialise(scope)
         row = await _visible_row(scope, request_id, actor)
         states.check(states.WITHDRAW, row["state"], actor.roles)
         await _check_raiser_or_staff(row, actor, "withdraw")
