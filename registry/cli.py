@@ -316,6 +316,7 @@ def _mount() -> None:
     from registry.audit.cli import audit_group, bench_audit_command
     from registry.board.cli import motions_group
     from registry.matching.bench import bench_matching_command
+    from registry.mentoring.cli import mentoring_group
     from registry.mous.cli import mous_group
     from registry.notifications.cli import notifications_group
     from registry.participation.cli import participation_group
@@ -326,6 +327,7 @@ def _mount() -> None:
     main.add_command(policies_group)
     main.add_command(screening_group)
     main.add_command(audit_group)
+    main.add_command(mentoring_group)
     main.add_command(motions_group)
     main.add_command(mous_group)
     main.add_command(notifications_group)

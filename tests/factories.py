@@ -15,6 +15,7 @@ from tenants.service import create_tenant, grant_role
 from tenants.tables import Tenant
 from tenants.tokens import issue_token
 from tests.board.world import seed_motion
+from tests.mentoring.world import seed_mentoring
 from tests.mous.world import seed_mou
 from tests.notifications.world import seed_notification
 from tests.participation.world import seed_participation
@@ -52,6 +53,9 @@ class TenantWorld:
     review_id: UUID | None = None
     #: A notification in the member's inbox (tests/notifications/world.py).
     notification_id: UUID | None = None
+    #: A mentoring scheme, intake, application, draft run and proposed partnership
+    #: (coordinator mentor, member mentee), ids by path parameter (tests/mentoring/world.py).
+    mentoring: dict[str, UUID] = field(default_factory=dict)
     #: A completed partnership with a meeting, an open survey and a certificate, by
     #: the id's name (tests/participation/world.py).
     participation: dict[str, UUID] = field(default_factory=dict)
@@ -87,6 +91,11 @@ class TenantFactory:
         world.mou_id, world.review_id = await seed_mou(TenantScope(tenant.id, str(tenant.slug)))
         world.notification_id = await seed_notification(
             TenantScope(tenant.id, str(tenant.slug)), world[Role.MEMBER].person_id
+        )
+        world.mentoring = await seed_mentoring(
+            TenantScope(tenant.id, str(tenant.slug)),
+            world[Role.COORDINATOR].person_id,
+            world[Role.MEMBER].person_id,
         )
         world.participation = await seed_participation(tenant)
         world.relationships = await seed_relationships(TenantScope(tenant.id, str(tenant.slug)))

@@ -80,6 +80,43 @@ OBJECT_IN_TENANT: dict[str, ObjectFinder] = {
     "officer_id": lambda world: world.relationships["officer_id"],
     "request_id": lambda world: world.relationships["request_id"],
     "case_id": lambda world: world.relationships["case_id"],
+    "scheme_id": lambda world: world.mentoring["scheme_id"],
+    "intake_id": lambda world: world.mentoring["intake_id"],
+    "application_id": lambda world: world.mentoring["application_id"],
+    "run_id": lambda world: world.mentoring["run_id"],
+}
+
+_M = "/api/v1/t/{tenant:str}/mentoring"
+MENTORING_BODIES: dict[tuple[str, str], Any] = {
+    ("POST", f"{_M}/schemes"): {
+        "name": "Scheme",
+        "mode": "peer",
+        "preset": "iln-peer",
+        "interests": ["leadership"],
+    },
+    ("POST", f"{_M}/schemes/{{scheme_id:uuid}}/intakes"): {
+        "name": "Intake",
+        "starts_on": "2030-07-01",
+    },
+    ("POST", f"{_M}/intakes/{{intake_id:uuid}}/applications"): {
+        "role": "mentee",
+        "interests": ["leadership"],
+        "sector": "public",
+        "career_stage": 2,
+        "years": 1,
+        "country": "AU",
+        "languages": ["en"],
+        "utc_offset": 10,
+    },
+    ("POST", f"{_M}/applications/{{application_id:uuid}}/withdraw"): {"reason": "x"},
+    ("POST", f"{_M}/applications/{{application_id:uuid}}/fee"): {"state": "waived"},
+    ("POST", f"{_M}/match-runs/{{run_id:uuid}}/pins"): {"a": str(uuid4()), "b": str(uuid4())},
+    ("POST", f"{_M}/match-runs/{{run_id:uuid}}/swap"): {
+        "first": str(uuid4()),
+        "second": str(uuid4()),
+    },
+    ("POST", f"{_M}/partnerships/{{partnership_id:uuid}}/withdraw"): {"reason": "x"},
+    ("POST", f"{_M}/partnerships/{{partnership_id:uuid}}/terminate"): {"reason": "x"},
 }
 
 #: A valid body for routes that take one, so that a refusal is about the tenant or
@@ -158,6 +195,7 @@ VALID_BODY: dict[tuple[str, str], Any] = {
         "outcome": "false_positive",
         "reason": "x",
     },
+    **MENTORING_BODIES,
 }
 
 

@@ -1,0 +1,83 @@
+"""`accord mentoring ...`: the operator's jobs for mentoring schemes."""
+
+from __future__ import annotations
+
+from collections.abc import Coroutine
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+T = TypeVar("T")
+
+mentoring_group = click.Group("mentoring", help="Mentoring schemes: fee runs and exports.")
+
+
+def _run(coro: Coroutine[Any, Any, T]) -> T:
+    from registry.cli import run  # the main CLI mounts this module
+
+    return run(coro)
+
+
+def _day(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter("a date, e.g. 2026-09-01", param_hint="--as-of") from None
+
+
+@mentoring_group.command("charge-fees")
+@click.option("--tenant", "slug", default=None, help="Only this tenant (default: every tenant).")
+@click.option("--as-of", "as_of", default=None, help="The day of the run (default: today, UTC).")
+def charge_fees_command(slug: str | None, as_of: str | None) -> None:
+    """Charge every mentee fee that is due and whose charging date has come.
+
+    A fee falls due only once a partner is allocated and the acceptance signed; it is
+    charged from the earliest day the scheme's policy allows (ALIA: two months later).
+    Run it daily from cron; a fee is charged once. Prints one line per tenant."""
+    day = _day(as_of)
+
+    async def charge() -> list[tuple[str, int]]:
+        from registry.audit.ledger import OPERATOR
+        from registry.mentoring.service import charge_due_fees, today
+        from tenants.scope import TenantScope
+        from tenants.service import get_tenant
+        from tenants.tables import Tenant
+
+        if slug is not None:
+            tenants = [await get_tenant(slug)]
+        else:
+            tenants = await Tenant.objects().where(Tenant.status == "active").order_by(Tenant.slug)
+        counts: list[tuple[str, int]] = []
+        for tenant in tenants:
+            scope = TenantScope(tenant.id, str(tenant.slug))
+            charged = await charge_due_fees(scope, day or today(), actor=OPERATOR)
+            counts.append((str(tenant.slug), len(charged)))
+        return counts
+
+    for name, count in _run(charge()):
+        click.echo(f"{name}\t{count} fees charged")
+
+
+@mentoring_group.command("export-pairs")
+@click.option("--tenant", "slug", required=True)
+@click.option("--intake", "intake_id", required=True, help="The intake's id.")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def export_pairs_command(slug: str, intake_id: str, out: Path) -> None:
+    """Write the intake's partnerships to OUT (.csv, or .xlsx by its extension)."""
+    fmt = "xlsx" if out.suffix.lower() == ".xlsx" else "csv"
+
+    async def export() -> bytes:
+        from registry.mentoring.service import export_pairs
+        from tenants.scope import TenantScope
+        from tenants.service import get_tenant
+
+        tenant = await get_tenant(slug)
+        content, _, _ = await export_pairs(TenantScope(tenant.id, slug), intake_id, fmt)
+        return content
+
+    out.write_bytes(_run(export()))
+    click.echo(f"wrote {out}", err=True)

@@ -1,0 +1,162 @@
+"""An intake's matching pool: from stored applications to the engine's inputs, and the
+engine run. No database here: the service hands in plain rows.
+
+Pins are (mentee, mentor) in a mentor-mentee intake, as `registry.matching` wants
+them; for peers the order does not matter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from registry.matching import (
+    Constraints,
+    MatchResult,
+    Profile,
+    match_mentoring,
+    match_peers,
+    weights_for_scheme,
+)
+from tenants.errors import Conflict
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """One application in the pool, with what matching needs."""
+
+    id: str
+    person: str
+    role: str
+    interests: frozenset[str]
+    sector: str
+    career_stage: int
+    years: int
+    country: str
+    languages: frozenset[str]
+    utc_offset: float
+    preference: str
+    #: Places left: a mentor's capacity less the partnerships they already hold.
+    capacity: int
+    avoid: frozenset[str]
+    pair_with: str | None
+    rematch: bool
+
+    def profile(self) -> Profile:
+        return Profile(
+            id=self.id,
+            role=self.role,  # type: ignore[arg-type]
+            interests=self.interests,
+            sector=self.sector,
+            career_stage=self.career_stage,
+            years=self.years,
+            country=self.country,
+            languages=self.languages,
+            utc_offset=self.utc_offset,
+            preference=self.preference,  # type: ignore[arg-type]
+            capacity=self.capacity,
+        )
+
+
+def informal_pairs(pool: Sequence[Applicant]) -> list[tuple[str, str]]:
+    """Pins for existing informal relationships: both applied naming each other
+    (AASW). (mentee, mentor) in a mentor-mentee intake, sorted ids for peers."""
+    by_person = {applicant.person: applicant for applicant in pool}
+    pins: list[tuple[str, str]] = []
+    for applicant in pool:
+        other = by_person.get(applicant.pair_with or "")
+        if other is None or other.pair_with != applicant.person:
+            continue
+        if (applicant.role == "mentee" and other.role == "mentor") or (
+            applicant.role == "peer" and other.role == "peer" and applicant.id < other.id
+        ):
+            pins.append((applicant.id, other.id))
+    return pins
+
+
+def forbidden_pairs(
+    pool: Sequence[Applicant], ended: Iterable[tuple[str, str]] = ()
+) -> frozenset[frozenset[str]]:
+    """Pairs never to propose: whoever an applicant asked not to be matched with, and
+    partners whose partnership in this intake was withdrawn or terminated."""
+    by_person = {applicant.person: applicant.id for applicant in pool}
+    ids = {applicant.id for applicant in pool}
+    found: set[frozenset[str]] = set()
+    for applicant in pool:
+        for person in applicant.avoid:
+            other = by_person.get(person)
+            if other is not None and other != applicant.id:
+                found.add(frozenset((applicant.id, other)))
+    for a, b in ended:
+        if a in ids and b in ids:
+            found.add(frozenset((a, b)))
+    return frozenset(found)
+
+
+def check_pin(
+    pool: Mapping[str, Applicant], mode: str, a: str, b: str, forbidden: frozenset[frozenset[str]]
+) -> tuple[str, str]:
+    """The pin (a, b) in the engine's order, or Conflict saying why it cannot be made."""
+    first, second = pool.get(a), pool.get(b)
+    missing = [name for name, found in (("a", first), ("b", second)) if found is None]
+    if missing or first is None or second is None:
+        raise Conflict(
+            f"application {a if first is None else b} is not in this intake's matching pool"
+        )
+    if a == b:
+        raise Conflict("an application cannot be pinned to itself")
+    if frozenset((a, b)) in forbidden:
+        raise Conflict("these two must not be matched (one asked not to be, or they parted)")
+    if mode == "peer":
+        if first.country == second.country:
+            raise Conflict("peers are matched with colleagues in other countries")
+        return (a, b) if a < b else (b, a)
+    roles = {first.role: first.id, second.role: second.id}
+    if set(roles) != {"mentee", "mentor"}:
+        raise Conflict("a pin joins one mentee and one mentor")
+    return roles["mentee"], roles["mentor"]
+
+
+def propose(
+    mode: str,
+    weights_preset: str,
+    pool: Sequence[Applicant],
+    pins: Sequence[tuple[str, str]],
+    ended: Iterable[tuple[str, str]] = (),
+    country_cap: float | None = None,
+) -> MatchResult:
+    """The engine's proposal for the pool: informal pairs and the coordinator's pins
+    fixed, forbidden pairs never proposed, the rematch list matched first."""
+    weights = weights_for_scheme(weights_preset)
+    forbidden = forbidden_pairs(pool, ended)
+    fixed = list(dict.fromkeys([*informal_pairs(pool), *pins]))
+    constraints = Constraints(forbidden=forbidden, pinned=tuple(fixed), country_cap=country_cap)
+    priority = frozenset(applicant.id for applicant in pool if applicant.rematch)
+    try:
+        if mode == "peer":
+            peers = [a.profile() for a in pool if a.role == "peer"]
+            return match_peers(peers, weights, constraints, priority=priority)
+        mentees = [a.profile() for a in pool if a.role == "mentee"]
+        mentors = [a.profile() for a in pool if a.role == "mentor" and a.capacity > 0]
+        return match_mentoring(mentees, mentors, weights, constraints, priority=priority)
+    except ValueError as exc:
+        # The engine refuses pins it cannot honour (a mentor pinned past capacity, a
+        # person pinned twice): the coordinator's review, not the input, is at fault.
+        raise Conflict(f"the pins cannot all be honoured: {exc}") from None
+
+
+def run_rows(result: MatchResult) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The result as stored on the run: pairs and unmatched, JSON-ready."""
+    pairs = [
+        {
+            "a": pair.a,
+            "b": pair.b,
+            "score": pair.score,
+            "breakdown": dict(pair.breakdown),
+            "pinned": pair.pinned,
+        }
+        for pair in result.pairs
+    ]
+    unmatched = [{"application": u.id, "reason": u.reason} for u in result.unmatched]
+    return pairs, unmatched
