@@ -12,6 +12,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from registry.audit.controllers import ROUTES as audit_routes
 from registry.board.controllers import ROUTES as board_routes
+from registry.board.jobs import start_motion_jobs, stop_motion_jobs
 from registry.http.auth import PUBLIC_PATHS, AccordAuthentication
 from registry.http.problems import EXCEPTION_HANDLERS
 from registry.http.strict_query import refuse_unknown_query
@@ -19,6 +20,7 @@ from registry.identity.controllers import TenantController, sign_in, sign_out, w
 from registry.identity.schemas import Health
 from registry.mentoring.controllers import ROUTES as mentoring_routes
 from registry.mous.controllers import ROUTES as mou_routes
+from registry.mous.jobs import start_mou_jobs, stop_mou_jobs
 from registry.notifications.controllers import ROUTES as notification_routes
 from registry.notifications.sender import start_sender, stop_sender
 from registry.participation.controllers import ROUTES as participation_routes
@@ -63,8 +65,14 @@ def create_app() -> Litestar:
         middleware=[DefineMiddleware(AccordAuthentication, exclude=PUBLIC_PATHS)],
         exception_handlers=EXCEPTION_HANDLERS,
         before_request=refuse_unknown_query,
-        on_startup=[open_pool, load_screening_index, start_sender],
-        on_shutdown=[stop_sender, close_pool],
+        on_startup=[
+            open_pool,
+            load_screening_index,
+            start_sender,
+            start_motion_jobs,
+            start_mou_jobs,
+        ],
+        on_shutdown=[stop_mou_jobs, stop_motion_jobs, stop_sender, close_pool],
         openapi_config=OpenAPIConfig(
             title="Accord",
             version="0.1.0",
