@@ -315,7 +315,6 @@ def _mount() -> None:
     """Command groups that live beside the capability they drive."""
     from registry.audit.cli import audit_group, bench_audit_command
     from registry.board.cli import motions_group
-    from registry.mous.cli import mous_group
     from registry.matching.bench import bench_matching_command
     from registry.mentoring.cli import mentoring_group
     from registry.mous.cli import mous_group

@@ -15,7 +15,6 @@ from tenants.service import create_tenant, grant_role
 from tenants.tables import Tenant
 from tenants.tokens import issue_token
 from tests.board.world import seed_motion
-from tests.mous.world import seed_mou
 from tests.mentoring.world import seed_mentoring
 from tests.mous.world import seed_mou
 from tests.notifications.world import seed_notification
