@@ -217,32 +217,28 @@ class Transition:
     by: frozenset[Actor]
     #: Whether the intake must not have ended (nothing continues past its end).
     before_end: bool
+    #: The audit action, `mentoring.partnership.<event>`.
+    event: str
 
+
+_BOTH: frozenset[Actor] = frozenset({"party", "coordinator"})
 
 TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in (
-        Transition("accept", ("proposed",), "accepted", frozenset({"party"}), True),
-        Transition("activate", ("accepted",), "active", frozenset({"party", "coordinator"}), True),
+        Transition("accept", ("proposed",), "accepted", frozenset({"party"}), True, "accepted"),
+        Transition("activate", ("accepted",), "active", _BOTH, True, "activated"),
         Transition(
-            "midway_review",
-            ("active",),
-            "midway_review_done",
-            frozenset({"party", "coordinator"}),
-            True,
+            "midway_review", ("active",), "midway_review_done", _BOTH, True, "midway_reviewed"
         ),
         Transition(
-            "complete",
-            ("active", "midway_review_done"),
-            "completed",
-            frozenset({"party", "coordinator"}),
-            False,
+            "complete", ("active", "midway_review_done"), "completed", _BOTH, False, "completed"
         ),
+        Transition("evaluate", ("completed",), "evaluated", _BOTH, False, "evaluated"),
+        Transition("withdraw", LIVE, "withdrawn", frozenset({"party"}), False, "withdrawn"),
         Transition(
-            "evaluate", ("completed",), "evaluated", frozenset({"party", "coordinator"}), False
+            "terminate", LIVE, "terminated", frozenset({"coordinator"}), False, "terminated"
         ),
-        Transition("withdraw", LIVE, "withdrawn", frozenset({"party"}), False),
-        Transition("terminate", LIVE, "terminated", frozenset({"coordinator"}), False),
     )
 }
 

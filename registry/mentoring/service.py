@@ -1313,7 +1313,7 @@ async def _transition(
         await scope.update(MentoringPartnership, values).where(
             MentoringPartnership.id == as_uuid(row["id"])
         )
-        action = "accepted_by_party" if name == "accept" and state != "accepted" else name
+        action = "accepted_by_party" if state == row["state"] else transition.event
         await actor.record(
             scope.tenant_id,
             f"mentoring.partnership.{action}",
