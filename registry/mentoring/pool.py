@@ -68,11 +68,21 @@ def informal_pairs(pool: Sequence[Applicant]) -> list[tuple[str, str]]:
         other = by_person.get(applicant.pair_with or "")
         if other is None or other.pair_with != applicant.person:
             continue
-        if (applicant.role == "mentee" and other.role == "mentor") or (
-            applicant.role == "peer" and other.role == "peer" and applicant.id < other.id
-        ):
+        if _formalisable(applicant, other):
             pins.append((applicant.id, other.id))
     return pins
+
+
+def _formalisable(first: Applicant, second: Applicant) -> bool:
+    """Whether `first` pinned with `second`, in that order, is an informal pair to keep:
+    mentee with mentor; or two peers once (lower id first), across a border only."""
+    if first.role == "mentee":
+        return second.role == "mentor"
+    return (
+        first.role == second.role == "peer"
+        and first.id < second.id
+        and first.country != second.country
+    )
 
 
 def forbidden_pairs(
@@ -130,7 +140,16 @@ def propose(
     fixed, forbidden pairs never proposed, the rematch list matched first."""
     weights = weights_for_scheme(weights_preset)
     forbidden = forbidden_pairs(pool, ended)
-    fixed = list(dict.fromkeys([*informal_pairs(pool), *pins]))
+    # The coordinator's pins win over an informal pair that shares a mentee (or a peer);
+    # an informal pair someone asked not to be in is not pinned.
+    taken = {pin[0] for pin in pins} | ({b for _, b in pins} if mode == "peer" else set())
+    informal = [
+        pin
+        for pin in informal_pairs(pool)
+        if frozenset(pin) not in forbidden
+        and not taken.intersection(pin if mode == "peer" else pin[:1])
+    ]
+    fixed = list(dict.fromkeys([*informal, *pins]))
     constraints = Constraints(forbidden=forbidden, pinned=tuple(fixed), country_cap=country_cap)
     priority = frozenset(applicant.id for applicant in pool if applicant.rematch)
     try:

@@ -513,7 +513,7 @@ async def submit_application(
         if existing is not None:
             raise Conflict(f"this person has already applied to the intake ({existing['status']})")
         if data.pair_with is not None:
-            await _check_informal_partner(scope, intake, person, data)
+            await _check_informal_partner(scope, intake, person, data, country)
         subject = _subject(data, intake, policy, country, as_of, await _cohort(scope, intake))
         decision = decide(policy, subject, dates, as_of)
         if decision.outcome == "ineligible":
@@ -593,7 +593,7 @@ def _check_role(mode: str, data: ApplicationIn) -> None:
 
 
 async def _check_informal_partner(
-    scope: TenantScope, intake: dict[str, Any], person: UUID, data: ApplicationIn
+    scope: TenantScope, intake: dict[str, Any], person: UUID, data: ApplicationIn, country: str
 ) -> None:
     """Formalising an informal relationship: the partner's application, if in, must name
     this person back, be free, and take the other role."""
@@ -614,6 +614,8 @@ async def _check_informal_partner(
     roles = {other["role"], data.role}
     if roles not in ({"mentor", "mentee"}, {"peer"}):
         raise InvalidInput("role", f"the named partner applied as {other['role']} too")
+    if roles == {"peer"} and other["country"] == country:
+        raise InvalidInput("pair_with", "peers are partnered with colleagues in other countries")
 
 
 async def _application_row(
@@ -820,7 +822,9 @@ async def _compute(
         scheme["mode"], scheme["weights_preset"], list(pool.values()), kept, parted, cap
     )
     pairs, unmatched = run_rows(result)
+    forbidden = sorted(sorted(pair) for pair in forbidden_pairs(list(pool.values()), parted))
     fields = {
+        MentoringMatchRun.forbidden: json.dumps(forbidden),
         MentoringMatchRun.pairs: json.dumps(pairs),
         MentoringMatchRun.unmatched: json.dumps(unmatched),
         MentoringMatchRun.pins: json.dumps([list(pin) for pin in kept]),

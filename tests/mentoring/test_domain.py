@@ -155,3 +155,13 @@ def test_pins_are_checked():
     peers = {"x": _applicant("x", "peer", "P1"), "y": _applicant("y", "peer", "P2")}
     with pytest.raises(Conflict, match="other countries"):
         check_pin(peers, "peer", "x", "y", frozenset())
+
+
+def test_informal_peers_at_home_are_not_pinned():
+    pool = [
+        _applicant("x", "peer", "P1", pair_with="P2"),
+        _applicant("y", "peer", "P2", pair_with="P1"),
+        _applicant("z", "peer", "P3", country="NZ", pair_with="P4"),
+        _applicant("w", "peer", "P4", country="FJ", pair_with="P3"),
+    ]
+    assert informal_pairs(pool) == [("w", "z")]
