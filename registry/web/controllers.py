@@ -20,8 +20,8 @@ STATIC_FILES = create_static_files_router(
     directories=[STATIC],
     opt=PUBLIC,
     include_in_schema=False,
-    # Asset URLs carry a version (`?v=`), so browsers may keep them for a day.
-    cache_control=CacheControlHeader(max_age=86_400, public=True),
+    # Small files: kept an hour, then revalidated (ETag) so an upgrade shows soon.
+    cache_control=CacheControlHeader(max_age=3_600, public=True),
 )
 
 ROUTES: list[Any] = [

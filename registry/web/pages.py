@@ -70,7 +70,11 @@ class DashboardPages(TenantPages):
             # next page load.
             return Template(
                 template_name="inbox_row.html",
-                context={"n": entry, "slug": tenant_scope.slug},
+                context={
+                    "n": entry,
+                    "slug": tenant_scope.slug,
+                    "session_csrf": request.user.csrf_token,
+                },
                 status_code=200,
             )
         return Redirect(f"/t/{tenant_scope.slug}/inbox", status_code=303)

@@ -28,8 +28,6 @@ log = logging.getLogger("accord.web")
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
-#: Bumped with the static files, so that browsers may cache them for a long time.
-ASSET_VERSION = "1"
 
 
 def template_config() -> TemplateConfig[JinjaTemplateEngine]:
@@ -39,7 +37,7 @@ def template_config() -> TemplateConfig[JinjaTemplateEngine]:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    environment.globals.update(csrf_field=CSRF_FIELD, asset_version=ASSET_VERSION)
+    environment.globals.update(csrf_field=CSRF_FIELD)
     return TemplateConfig(engine=JinjaTemplateEngine.from_environment(environment))
 
 
@@ -87,7 +85,7 @@ async def page(
     if principal is not None:
         person = await me(principal.person_id)
         shared["person"] = person
-        shared["csrf_token"] = principal.csrf_token or ""
+        shared["session_csrf"] = principal.csrf_token or ""
         caller = getattr(request.state, "caller", None)
         if caller is not None:
             scope = TenantScope(caller.tenant_id, caller.tenant_slug)

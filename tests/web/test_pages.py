@@ -132,6 +132,9 @@ async def test_policy_edit_error_by_the_field_then_new_version(live_server, worl
     async with browser_for(live_server, world[Role.ADMIN].email) as (client, csrf):
         base = f"/t/{world.slug}/policies/{world.policy_name}"
         edit = await client.get(f"{base}/edit")
+        # The form itself carries the session's CSRF token (a browser posts this one).
+        hidden = re.search(r'name="csrf_token" value="([^"]*)"', edit.text.split("<main")[1])
+        assert hidden.group(1) == csrf
         document = re.search(r'<textarea id="document"[^>]*>(.*?)</textarea>', edit.text, re.S)
         original = document.group(1).replace("&#34;", '"').replace("&#39;", "'")
         original = original.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
