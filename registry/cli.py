@@ -321,6 +321,7 @@ def _mount() -> None:
     from registry.notifications.cli import notifications_group
     from registry.participation.cli import participation_group
     from registry.policies.cli import policies_group
+    from registry.relationships.bench import bench_relationships_command
     from registry.relationships.cli import relationships_group
     from registry.screening.cli import bench_screening_command, screening_group
 
@@ -335,6 +336,7 @@ def _mount() -> None:
     main.add_command(relationships_group)
     bench.add_command(bench_screening_command)
     bench.add_command(bench_audit_command)
+    bench.add_command(bench_relationships_command)
     bench.add_command(bench_matching_command)
 
 

@@ -815,6 +815,9 @@ async def after_screening_change(scope: TenantScope, partner_id: UUID, actor: Ac
         assessment = await assess(scope, row)
         status = assessment.clearance.status
         unsettled = status in ("held", "not_cleared")
+        moved = row["state"] in (states.DUE_DILIGENCE, states.SCREENING) and unsettled == (
+            row["state"] == states.DUE_DILIGENCE
+        )
         if row["state"] == states.DUE_DILIGENCE and unsettled:
             row = await _move(
                 scope,
@@ -838,7 +841,10 @@ async def after_screening_change(scope: TenantScope, partner_id: UUID, actor: Ac
             if motion is not None and motion.status != "open" and motion.carried:
                 await _decide(scope, row, as_uuid(row["motion_id"]), True, actor)
                 continue
-        await _store_assessment(scope, row, await assess(scope, row), actor)
+        # The Decision reads the state (received_by), so a moved request is assessed again.
+        await _store_assessment(
+            scope, row, await assess(scope, row) if moved else assessment, actor
+        )
 
 
 async def _decide(
