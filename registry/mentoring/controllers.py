@@ -254,6 +254,17 @@ class SchemeController(TenantRoutes):
         return await service.pin_pair(tenant_scope, run_id, data.a, data.b, actor=actor)
 
     @post(
+        "/match-runs/{run_id:uuid}/unpin",
+        **allow(RUNNERS, 409),
+        status_code=200,
+        summary="Remove a coordinator's pin and compute the draft again",
+    )
+    async def unpin(
+        self, tenant_scope: Scope, actor: Who, run_id: FromPath[UUID], data: JSONBody[PinIn]
+    ) -> MatchRunOut:
+        return await service.unpin_pair(tenant_scope, run_id, data.a, data.b, actor=actor)
+
+    @post(
         "/match-runs/{run_id:uuid}/swap",
         **allow(RUNNERS, 409),
         status_code=200,

@@ -957,6 +957,27 @@ async def pin_pair(
     )
 
 
+async def unpin_pair(
+    scope: TenantScope, run_id: UUID | str, a: UUID, b: UUID, *, actor: Actor
+) -> MatchRunOut:
+    """Remove a coordinator's pin and compute the draft again without it. Informal
+    pairs are pinned by the two applications themselves and stay pinned."""
+    run, _, _ = await _draft(scope, run_id)
+    pins = [(str(x), str(y)) for x, y in _json(run["pins"])]
+    wanted = {str(a), str(b)}
+    kept = [pin for pin in pins if set(pin) != wanted]
+    if len(kept) == len(pins):
+        raise Conflict("the coordinator has not pinned these two in this run")
+    return await _store_review(
+        scope,
+        run_id,
+        kept,
+        "mentoring.match_run.unpinned",
+        {"pin": [sorted(wanted), None]},
+        actor=actor,
+    )
+
+
 def _with_pin(
     pins: list[tuple[str, str]], pin: tuple[str, str], mode: str
 ) -> list[tuple[str, str]]:

@@ -111,6 +111,7 @@ MENTORING_BODIES: dict[tuple[str, str], Any] = {
     ("POST", f"{_M}/applications/{{application_id:uuid}}/withdraw"): {"reason": "x"},
     ("POST", f"{_M}/applications/{{application_id:uuid}}/fee"): {"state": "waived"},
     ("POST", f"{_M}/match-runs/{{run_id:uuid}}/pins"): {"a": str(uuid4()), "b": str(uuid4())},
+    ("POST", f"{_M}/match-runs/{{run_id:uuid}}/unpin"): {"a": str(uuid4()), "b": str(uuid4())},
     ("POST", f"{_M}/match-runs/{{run_id:uuid}}/swap"): {
         "first": str(uuid4()),
         "second": str(uuid4()),

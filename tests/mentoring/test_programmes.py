@@ -329,6 +329,24 @@ async def test_aasw_program_formalises_informal_pairs(api, factory):
     )
     assert pinned.status_code == 200, pinned.text
     assert choice in {(p["a"], p["b"]) for p in pinned.json()["pairs"] if p["pinned"]}
+    unpinned = await api.post(
+        f"{prog.base}/match-runs/{run['id']}/unpin",
+        json={"a": choice[0], "b": choice[1]},
+        headers=coordinator(world),
+    )
+    assert unpinned.status_code == 200 and unpinned.json()["pins"] == []
+    not_pinned = await api.post(
+        f"{prog.base}/match-runs/{run['id']}/unpin",
+        json={"a": choice[0], "b": choice[1]},
+        headers=coordinator(world),
+    )
+    assert not_pinned.status_code == 409
+    pinned = await api.post(
+        f"{prog.base}/match-runs/{run['id']}/pins",
+        json={"a": choice[1], "b": choice[0]},
+        headers=coordinator(world),
+    )
+    assert pinned.status_code == 200, pinned.text
     wrong = await api.post(
         f"{prog.base}/match-runs/{run['id']}/pins",
         json={"a": more[0][1]["id"], "b": more[1][1]["id"]},

@@ -190,3 +190,37 @@ async def test_termination_without_a_party_in_breach_and_the_audit_trail(api, fa
         "mentoring.partnership.accepted",
         "mentoring.partnership.terminated",
     ]
+
+
+async def test_the_rematch_list_is_matched_first(api, factory):
+    world = await factory.tenant("rematch")
+    story = await matched_pair(api, factory, world, "alia-mentoring")
+    prog = story.programme
+    gone = await act(
+        api,
+        prog,
+        story.partnership_id,
+        "withdraw",
+        story.mentor.headers,
+        body={"reason": "changed jobs"},
+    )
+    assert gone["state"] == "withdrawn" and gone["ended_by"] == str(story.mentor.person_id)
+    # One new mentor, and a new mentee who would suit them better than the one left.
+    mentor = await person(factory, world, "newmentor")
+    await apply(
+        api, prog, mentor, "mentor", interests=["cataloguing", "advocacy"], sector="academic"
+    )
+    rival = await person(factory, world, "rival")
+    rival_app = await apply(
+        api, prog, rival, "mentee", interests=["cataloguing", "advocacy"], sector="academic"
+    )
+    run = await api.post(
+        f"{prog.base}/intakes/{prog.intake_id}/match-runs", headers=coordinator(world)
+    )
+    assert run.status_code == 201, run.text
+    (pair,) = run.json()["pairs"]
+    left = await api.get(
+        f"{prog.base}/partnerships/{story.partnership_id}", headers=story.mentee.headers
+    )
+    assert pair["a"] == left.json()["application_b"]  # the mentee left behind
+    assert [u["application"] for u in run.json()["unmatched"]] == [rival_app["id"]]
