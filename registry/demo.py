@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from registry.audit.ledger import OPERATOR
+from registry.mentoring.demo import load_mentoring_demo
 from tenants import service
 from tenants.errors import NotFound
 from tenants.roles import Role
@@ -97,6 +98,13 @@ async def load_demo() -> DemoResult:
         tenants["iln"], "coordinator@alia.example", Role.MEMBER, actor=OPERATOR
     )
     people.append(("iln", Role.MEMBER.value, "coordinator@alia.example"))
+    await load_mentoring_demo(tenants)
+
+    from registry.relationships.demo import load_relationships_demo
+
+    member = await service.find_person("member@alia.example")
+    assert member is not None
+    await load_relationships_demo(tenants["alia"], member.id)
 
     admin_email = "admin@alia.example"
     admin = await service.find_person(admin_email)

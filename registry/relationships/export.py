@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from registry.relationships.diligence import stored_decision
 from registry.relationships.records import loads
+from registry.relationships.service import summary_clearance
 from registry.relationships.tables import (
     PartnerOrganisation,
     RelationshipRequest,
@@ -50,27 +51,18 @@ def _time(value: Any) -> str:
     return "" if moment is None else moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _clearance(state: str, statuses: list[str]) -> str:
-    if state == "draft":
-        return "not screened"
-    if "confirmed" in statuses:
-        return "blocked"
-    if "open" in statuses:
-        return "held"
-    return "clear"
-
-
 async def register_rows(scope: TenantScope) -> list[list[Any]]:
     """Every request of the tenant, oldest first, as the export's rows."""
     requests = await scope.select(RelationshipRequest).order_by(RelationshipRequest.created_at)
     partners = {str(p["id"]): p for p in await scope.select(PartnerOrganisation)}
-    statuses: dict[str, list[str]] = {}
+    by_partner: dict[str, list[dict[str, Any]]] = {}
     for case in await scope.select(ScreeningCase, ScreeningCase.partner, ScreeningCase.status):
-        statuses.setdefault(str(case["partner"]), []).append(case["status"])
+        by_partner.setdefault(str(case["partner"]), []).append(case)
     rows = []
     for r in requests:
         partner = partners[str(r["partner"])]
-        found = statuses.get(str(r["partner"]), [])
+        partner_cases = by_partner.get(str(r["partner"]), [])
+        found = [c["status"] for c in partner_cases]
         decision = stored_decision(r["decision"]) or {}
         policy = ""
         if r["policy_version"] is not None:
@@ -88,7 +80,7 @@ async def register_rows(scope: TenantScope) -> list[list[Any]]:
                 ", ".join(loads(r["assistance"], [])),
                 ", ".join(str(s) for s in loads(r["sdgs"], [])),
                 "" if r["priority_score"] is None else r["priority_score"],
-                _clearance(r["state"], found),
+                summary_clearance(r, partner_cases).replace("_", " "),
                 found.count("open"),
                 found.count("confirmed"),
                 policy,

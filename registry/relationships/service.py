@@ -299,7 +299,9 @@ async def get_request(scope: TenantScope, request_id: UUID | str, actor: Actor) 
     return await _request_out(scope, await _visible_row(scope, request_id, actor))
 
 
-def _summary_clearance(row: dict[str, Any], partner_cases: list[dict[str, Any]]) -> str:
+def summary_clearance(row: dict[str, Any], partner_cases: list[dict[str, Any]]) -> str:
+    """The clearance status for a list or the export, from the partner's cases and the
+    stored Decision (which names a required list that was not checked)."""
     if row["state"] == states.DRAFT:
         return "not_screened"
     statuses = {c["status"] for c in partner_cases}
@@ -338,7 +340,7 @@ async def _page(
             kind=r["kind"],
             partner=summary(partners[str(r["partner"])]),
             priority=Priority(score=r["priority_score"], reasons=loads(r["priority_reasons"], [])),
-            clearance_status=_summary_clearance(r, by_partner.get(str(r["partner"]), [])),  # type: ignore[arg-type]
+            clearance_status=summary_clearance(r, by_partner.get(str(r["partner"]), [])),  # type: ignore[arg-type]
             submitted_at=as_datetime(r["submitted_at"]),
             updated_at=as_datetime(r["updated_at"]),  # type: ignore[arg-type]
         )
