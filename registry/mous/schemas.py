@@ -78,14 +78,29 @@ class MouPatch(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     expires_on: date | None = None
 
 
+class TermsIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Terms a renewal changes (a review decided to modify the MOU); others stay."""
+
+    working_relationships: LongText | None = None
+    shared_interests: LongText | None = None
+    common_understanding: LongText | None = None
+    assistance: Annotated[list[Assistance], msgspec.Meta(max_length=5)] | None = None
+    sdgs: Annotated[list[Sdg], msgspec.Meta(max_length=17)] | None = None
+    non_endorsement: LongText | None = None
+    review_interval_months: Interval | None = None
+
+
 class MotionIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    """Put the MOU to the board: its approval, renewal (to `expires_on`) or termination."""
+    """Put the MOU to the board: its approval, renewal (to `expires_on`, with any new
+    `terms`) or termination."""
 
     purpose: Purpose
     closes_at: datetime
     papers: Annotated[str, msgspec.Meta(max_length=100_000)] = ""
     expires_on: date | None = None
     """Renewal only: the new expiry date."""
+    terms: TermsIn | None = None
+    """Renewal only: the terms it changes, applied if the motion carries."""
 
 
 class SignatoryIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

@@ -41,6 +41,7 @@ from registry.mous.schemas import (
     ReviewOut,
     SignatoryOut,
     SigningIn,
+    TermsIn,
 )
 from registry.mous.tables import Mou, MouParty, MouReview, MouSignatory
 from registry.notifications.service import notify, people_with_role
@@ -494,10 +495,13 @@ async def propose(scope: TenantScope, mou_id: UUID | str, data: MotionIn, *, act
             if current is not None and data.expires_on <= current:
                 raise InvalidInput("expires_on", f"must be after the current expiry, {current}")
             values[Mou.pending_expires_on] = data.expires_on
+            values[Mou.pending_terms] = _terms_json(data.terms)
         else:
             states.check(states.PROPOSE_TERMINATION, row["state"])
         if data.purpose != "renewal" and data.expires_on is not None:
             raise InvalidInput("expires_on", "only a renewal proposes a new expiry date")
+        if data.purpose != "renewal" and data.terms is not None:
+            raise InvalidInput("terms", "only a renewal changes the MOU's terms")
         motion_id = await open_motion(
             scope,
             subject_kind=SUBJECT_KINDS[data.purpose],
@@ -517,6 +521,36 @@ async def propose(scope: TenantScope, mou_id: UUID | str, data: MotionIn, *, act
             {"motion": [None, str(motion_id)], "purpose": [None, data.purpose]},
         )
     return motion_id
+
+
+def _terms_json(terms: TermsIn | None) -> str:
+    """The proposed changes as stored until the board decides: only the terms given."""
+    if terms is None:
+        return ""
+    changed: dict[str, Any] = {
+        name: getattr(terms, name)
+        for name in terms.__struct_fields__
+        if getattr(terms, name) is not None
+    }
+    for name in ("assistance", "sdgs"):
+        if name in changed:
+            changed[name] = sorted(set(changed[name]))
+    return json.dumps(changed, sort_keys=True) if changed else ""
+
+
+def _apply_terms(row: dict[str, Any]) -> tuple[dict[Any, Any], dict[str, list[Any]]]:
+    """Column values and audit changes of the terms a carried renewal adopts."""
+    proposed: dict[str, Any] = json.loads(row["pending_terms"] or "{}")
+    values: dict[Any, Any] = {}
+    changes: dict[str, list[Any]] = {}
+    for name, value in proposed.items():
+        before = _json_list(row[name]) if name in ("assistance", "sdgs") else row[name]
+        if value == before:
+            continue
+        stored = json.dumps(value) if name in ("assistance", "sdgs") else value
+        values[getattr(Mou, name)] = stored
+        changes[name] = [before, value]
+    return values, changes
 
 
 async def approve_by_request_motion(
@@ -704,7 +738,9 @@ async def on_renewal_decided(
     row = await _lock(scope, subject_id)
     proposed = _date(row["pending_expires_on"])
     if not carried or row["state"] not in states.RENEW.sources or proposed is None:
-        await scope.update(Mou, {Mou.pending_expires_on: None}).where(Mou.id == subject_id)
+        await scope.update(Mou, {Mou.pending_expires_on: None, Mou.pending_terms: ""}).where(
+            Mou.id == subject_id
+        )
         await actor.record(
             scope.tenant_id,
             "mou.not_renewed",
@@ -714,7 +750,9 @@ async def on_renewal_decided(
             reason="" if not carried else f"the MOU is {row['state']}",
         )
         return
-    review = states.review_after(today(), int(row["review_interval_months"]))
+    terms, term_changes = _apply_terms(row)
+    interval = int(terms.get(Mou.review_interval_months, row["review_interval_months"]))
+    review = states.review_after(today(), interval)
     await _set_state(
         scope,
         row,
@@ -722,12 +760,18 @@ async def on_renewal_decided(
         actor,
         "mou.renewed",
         {
+            **terms,
             Mou.expires_on: proposed,
             Mou.pending_expires_on: None,
+            Mou.pending_terms: "",
             Mou.next_review_due: review,
             Mou.renewals: int(row["renewals"]) + 1,
         },
-        {"expires_on": [_date(row["expires_on"]), proposed], "motion": [None, str(motion_id)]},
+        {
+            "expires_on": [_date(row["expires_on"]), proposed],
+            "motion": [None, str(motion_id)],
+            **term_changes,
+        },
     )
 
 

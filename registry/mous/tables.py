@@ -51,6 +51,8 @@ class Mou(Table, tablename="mou"):
     pending_expires_on = Date(null=True, default=None)
     """The expiry a renewal motion proposes, applied if it carries."""
     renewals = Integer(default=0)
+    pending_terms = Text(default="")
+    """New terms a renewal motion proposes (JSON), applied if it carries."""
     created_by = ForeignKey(Person, null=True, default=None, on_delete=OnDelete.set_null)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())

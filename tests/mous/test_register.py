@@ -219,11 +219,30 @@ async def test_active_review_continue_renew_and_terminate(api, factory):
     )
     assert twice.status_code == 409
 
+    # The next review decides to modify it: a renewal with new terms, if the board agrees.
+    review = await api.post(f"{base}/reviews", headers=coordinator)
+    modify = await api.post(
+        f"{base}/reviews/{review.json()['id']}/decision",
+        json={"benefits_members": True, "decision": "modify", "findings": "Add SDG 11."},
+        headers=coordinator,
+    )
+    assert modify.status_code == 200
+    assert (await get(api, board, mou["id"]))["state"] == "under_review"
     new_expiry = str(date.today() + timedelta(days=6 * 365))
-    renewal = await motion_on(api, board, mou["id"], "renewal", expires_on=new_expiry)
+    terms = {"sdgs": [17, 4, 11], "working_relationships": "Joint conference every two years."}
+    bad = await api.post(
+        f"{base}/motions",
+        json={"purpose": "termination", "closes_at": "2031-01-01T00:00:00Z", "terms": terms},
+        headers=board.executive,
+    )
+    assert bad.status_code == 400 and "terms" in bad.json()["detail"]
+    renewal = await motion_on(api, board, mou["id"], "renewal", expires_on=new_expiry, terms=terms)
+    assert (await get(api, board, mou["id"]))["sdgs"] == [4, 17]  # not until it carries
     await carry(api, board, renewal["id"])
     renewed = await get(api, board, mou["id"])
     assert renewed["state"] == "renewed" and renewed["expires_on"] == new_expiry
+    assert renewed["sdgs"] == [4, 11, 17]
+    assert renewed["working_relationships"] == "Joint conference every two years."
 
     termination = await motion_on(api, board, mou["id"], "termination")
     await carry(api, board, termination["id"])
