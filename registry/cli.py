@@ -314,7 +314,7 @@ def bench_api(
 def _mount() -> None:
     """Command groups that live beside the capability they drive."""
     from registry.audit.cli import audit_group, bench_audit_command
-    from registry.board.cli import motions_group
+    from registry.board.cli import bench_board_command, motions_group
     from registry.matching.bench import bench_matching_command
     from registry.mentoring.cli import mentoring_group
     from registry.mous.cli import mous_group
@@ -336,6 +336,7 @@ def _mount() -> None:
     main.add_command(relationships_group)
     bench.add_command(bench_screening_command)
     bench.add_command(bench_audit_command)
+    bench.add_command(bench_board_command)
     bench.add_command(bench_relationships_command)
     bench.add_command(bench_matching_command)
 

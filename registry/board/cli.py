@@ -68,3 +68,23 @@ def close_due_command(as_of: str | None, tenant: str | None, as_json: bool) -> N
     click.echo(f"{len(run.decided)} decided, {reminded} reminded", err=True)
     if run.failed:
         raise SystemExit(1)
+
+
+@click.command("board")
+@click.option("--engine", type=click.Choice(["sqlite", "postgres", "both"]), default="both")
+@click.option(
+    "--postgres-url",
+    envvar="ACCORD_BENCH_POSTGRES_URL",
+    default="postgresql://accord:accord@127.0.0.1:5432/accord_bench",
+    show_default=True,
+    help="Server to use; the benchmark re-creates the database NAME_board on it.",
+)
+@click.option("--directors", type=click.IntRange(min=2, max=1000), default=100, show_default=True)
+def bench_board_command(engine: str, postgres_url: str, directors: int) -> None:
+    """One vote (p50, p99), the settling vote that signs the decision, DIRECTORS votes
+    at once (none lost, none doubled) and reading back a verified decision."""
+    from registry.board.bench import run_board_bench
+
+    engines = ["sqlite", "postgres"] if engine == "both" else [engine]
+    for line in run_board_bench(engines, postgres_url, directors):
+        click.echo(json.dumps(line))
