@@ -194,7 +194,7 @@ async def send_pass(
         return result
     mailbox = Mailbox(settings)
     try:
-        for row in rows:
+        for n, row in enumerate(rows):
             message = compose(row, settings)
             try:
                 await asyncio.to_thread(mailbox.send, message)
@@ -204,10 +204,17 @@ async def send_pass(
                 result.errors.append(str(exc))
             except (smtplib.SMTPException, OSError) as exc:
                 error = _describe(exc)
-                attempts = int(row["attempts"]) + 1
-                await _mark(RETRY_SQL, error, clock() + backoff(attempts), row["id"], token)
-                result.retried += 1
                 result.errors.append(error)
+                # No connection at all (server down, refused login): the rest of the
+                # batch would fail the same way, so all of it waits its back-off
+                # rather than knocking on a closed door once per message.
+                unreachable = mailbox.smtp is None
+                for waiting in rows[n:] if unreachable else [row]:
+                    attempts = int(waiting["attempts"]) + 1
+                    await _mark(RETRY_SQL, error, clock() + backoff(attempts), waiting["id"], token)
+                    result.retried += 1
+                if unreachable:
+                    break
                 # The connection may be broken: the next message opens a new one.
                 await asyncio.to_thread(mailbox.close)
             else:

@@ -37,7 +37,7 @@ def smtp_env(server: MailServer) -> dict[str, str]:
     }
 
 
-async def wait_for(predicate, seconds: float = 20.0) -> bool:
+async def wait_for(predicate, seconds: float = 60.0) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if predicate():
@@ -132,3 +132,26 @@ async def test_cli_send_delivers_and_status_counts(factory, mail_server):
         timeout=60,
     )
     assert status.returncode == 0 and '"sent":' in status.stdout
+
+
+async def test_two_sender_processes_send_each_mail_once(factory, mail_server):
+    world = await factory.tenant("mail-procs")
+    scope = TenantScope(world.tenant.id, world.slug)
+    people = [party.person_id for party in world.parties.values()]
+    for n in range(10):
+        async with write_transaction():
+            await notify(scope, people, kind="review.due", subject=f"Review {n}", body="")
+    command = [sys.executable, "-m", "registry.cli", "notifications", "send"]
+    senders = [
+        subprocess.Popen(command, env=smtp_env(mail_server), stdout=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    outputs = [sender.communicate(timeout=120)[0] for sender in senders]
+    assert all(sender.returncode == 0 for sender in senders), outputs
+    for party in world.parties.values():
+        subjects = sorted(
+            m["Subject"]
+            for m in mail_server.collector.to(party.email)
+            if m["Subject"].startswith("Review")
+        )
+        assert subjects == sorted(f"Review {n}" for n in range(10)), party.email
