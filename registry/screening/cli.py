@@ -318,7 +318,16 @@ def _rescreen() -> None:
     from registry.audit.ledger import OPERATOR
     from registry.relationships.cases import rescreen_all_tenants
 
-    reports = _run(rescreen_all_tenants(OPERATOR))
+    try:
+        reports = _run(rescreen_all_tenants(OPERATOR))
+    except click.ClickException:
+        raise
+    except Exception as exc:
+        # The version is stored and active; what is left undone must not go unnoticed.
+        raise click.ClickException(
+            f"the list is imported, but screening again failed ({exc}); "
+            "run `accord relationships rescreen`"
+        ) from exc
     for report in reports:
         click.echo(
             f"re-screened {report.tenant}: {report.partners} partners, {report.subjects} "
