@@ -13,6 +13,7 @@ from registry.web.audit_pages import AuditPages
 from registry.web.auth import PUBLIC
 from registry.web.pages import DashboardPages
 from registry.web.policy_pages import PolicyPages
+from registry.web.relationships import ROUTES as RELATIONSHIP_PAGES
 from registry.web.rendering import STATIC, template_config
 
 STATIC_FILES = create_static_files_router(
@@ -32,6 +33,7 @@ ROUTES: list[Any] = [
     TokenPages,
     PolicyPages,
     AuditPages,
+    *RELATIONSHIP_PAGES,
     STATIC_FILES,
 ]
 

@@ -1,0 +1,269 @@
+"""The MOU register as pages: every MOU with the reviews coming due first, and each
+MOU with its states, parties, terms, signatories, board motions and reviews, with
+the review form and the executive's approval through the request's carried motion
+(both confirmed on a page of their own: neither can be taken back)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, QueryParameter
+from litestar.response import Redirect, Template
+
+from registry.audit.ledger import Actor
+from registry.board import service as board
+from registry.http.tenancy import Caller, allow
+from registry.mous import service as mous
+from registry.mous import states as mou_states
+from registry.mous.controllers import EXECUTIVE, MOU_KEEPERS, MOU_READERS
+from registry.mous.schemas import MouOut, ReviewDecisionIn, ReviewOut
+from registry.web.forms import Form
+from registry.web.relationships.common import confirmed, people, to_struct, trail
+from registry.web.rendering import page
+from registry.web.tenancy import WEB_TENANT_PATH, TenantPages
+from tenants.errors import Conflict, InvalidInput
+from tenants.scope import TenantScope
+
+PAGE_SIZE = 50
+#: Reviews falling due within this many days are "coming due".
+COMING_DUE_DAYS = 90
+STATE_WORDS = {
+    "draft": "Draft: the terms are being written.",
+    "approved": "Approved by a carried board motion; to be signed.",
+    "signed": "Signed by every party; to be brought into force.",
+    "active": "In force.",
+    "under_review": "In force, under review.",
+    "renewed": "In force, renewed.",
+    "terminated": "Terminated by the board.",
+    "expired": "Expired at the end of its term.",
+}
+REVIEW_DECISIONS = [
+    ("continue", "Continue it as it is"),
+    ("modify", "Modify it (a renewal with new terms goes to the board)"),
+    ("end", "End it (its termination goes to the board)"),
+]
+BENEFITS = [("yes", "Yes"), ("no", "No")]
+MOU_SUBJECTS = ("mou_approval", "mou_renewal", "mou_termination")
+
+
+async def reviews_coming_due(
+    scope: TenantScope, within_days: int = COMING_DUE_DAYS
+) -> list[MouOut]:
+    """MOUs under review, and MOUs in force whose next review falls within
+    `within_days`, soonest first."""
+    horizon = mous.today() + timedelta(days=within_days)
+    found: list[MouOut] = []
+    for state in sorted(mou_states.IN_FORCE):
+        offset: int | None = 0
+        while offset is not None:
+            items, offset = await mous.list_mous(scope, limit=200, offset=offset, state=state)
+            found += [
+                m
+                for m in items
+                if m.state == mou_states.UNDER_REVIEW
+                or (m.next_review_due is not None and m.next_review_due <= horizon)
+            ]
+    return sorted(found, key=lambda m: (m.next_review_due or date.max, m.reference))
+
+
+def _state_steps(state: str) -> list[tuple[str, str]]:
+    """The MOU's path so far in words: (state, "done" | "current" | "later")."""
+    path = ["draft", "approved", "signed", "active"]
+    if state in ("under_review", "renewed", "terminated", "expired"):
+        path.append(state)
+    if state not in path:
+        return [(s, "later") for s in path]
+    here = path.index(state)
+    return [
+        (s, "done" if i < here else "current" if i == here else "later") for i, s in enumerate(path)
+    ]
+
+
+class MouPages(TenantPages):
+    path = WEB_TENANT_PATH + "/mous"
+
+    @get("/", **allow(MOU_READERS))
+    async def register(
+        self,
+        request: Request[Any, Any, Any],
+        tenant_scope: NamedDependency[TenantScope],
+        mou_state: Annotated[str | None, QueryParameter(name="state", max_length=20)] = None,
+        offset: Annotated[int, QueryParameter(ge=0, le=1_000_000)] = 0,
+    ) -> Template:
+        chosen = mou_state if mou_state in mou_states.STATES else None
+        items, next_offset = await mous.list_mous(
+            tenant_scope, limit=PAGE_SIZE, offset=offset, state=chosen
+        )
+        return await page(
+            request,
+            "relationships/mous.html",
+            title="MOU register",
+            mous=items,
+            next_offset=next_offset,
+            coming_due=await reviews_coming_due(tenant_scope),
+            horizon=COMING_DUE_DAYS,
+            today=mous.today(),
+            state_filter=chosen or "",
+            states=mou_states.STATES,
+        )
+
+    async def _show(
+        self,
+        request: Request[Any, Any, Any],
+        scope: TenantScope,
+        caller: Caller,
+        mou: MouOut,
+        *,
+        form: dict[str, str] | None = None,
+        errors: dict[str, str] | None = None,
+        refusal: str = "",
+        confirming: str = "",
+        notice: str = "",
+        status: int = 200,
+    ) -> Template:
+        reviews = await mous.list_reviews(scope, mou.id)
+        open_review = next((r for r in reviews if r.decision is None), None)
+        motions = []
+        for kind in MOU_SUBJECTS:
+            items, _ = await board.list_motions(
+                scope, limit=20, offset=0, subject_kind=kind, subject_id=mou.id
+            )
+            motions += items
+        request_motion = None
+        if mou.request_id is not None:
+            request_motion = await board.latest_motion(
+                scope, "relationship_request", mou.request_id
+            )
+        return await page(
+            request,
+            "relationships/mou.html",
+            title=f"{mou.reference}: {mou.title}",
+            mou=mou,
+            steps=_state_steps(mou.state),
+            state_words=STATE_WORDS,
+            reviews=reviews,
+            open_review=open_review,
+            motions=sorted(motions, key=lambda m: m.opened_at),
+            request_motion=request_motion,
+            may_keep=caller.has(*MOU_KEEPERS),
+            is_executive=caller.has(*EXECUTIVE),
+            review_decisions=REVIEW_DECISIONS,
+            benefits=BENEFITS,
+            who=await people(scope),
+            trail=await trail(scope, mou.id),
+            form=form or {},
+            errors=errors or {},
+            refusal=refusal,
+            confirming=confirming,
+            notice=notice,
+            status=status,
+        )
+
+    @get("/{mou_id:uuid}", **allow(MOU_READERS))
+    async def show_mou(
+        self,
+        request: Request[Any, Any, Any],
+        tenant_scope: NamedDependency[TenantScope],
+        caller: NamedDependency[Caller],
+        mou_id: FromPath[UUID],
+        done: Annotated[str | None, QueryParameter(max_length=20)] = None,
+    ) -> Template:
+        mou = await mous.get_mou(tenant_scope, mou_id)
+        notice = {
+            "approved": "The MOU is approved, sanctioned by the board's carried motion.",
+            "reviewed": "The review was recorded.",
+        }.get(done or "", "")
+        return await self._show(request, tenant_scope, caller, mou, notice=notice)
+
+    @post("/{mou_id:uuid}/approval", **allow(EXECUTIVE, 409), status_code=303)
+    async def approve(
+        self,
+        request: Request[Any, Any, Any],
+        tenant_scope: NamedDependency[TenantScope],
+        caller: NamedDependency[Caller],
+        actor: NamedDependency[Actor],
+        mou_id: FromPath[UUID],
+    ) -> Template | Redirect:
+        mou = await mous.get_mou(tenant_scope, mou_id)
+        submitted = await Form.read(request)
+        if not confirmed(submitted.fields):
+            return await self._show(request, tenant_scope, caller, mou, confirming="approval")
+        try:
+            await mous.approve_by_request_motion(tenant_scope, mou_id, actor=actor)
+        except Conflict as exc:
+            return await self._show(
+                request, tenant_scope, caller, mou, refusal=exc.detail, status=409
+            )
+        return Redirect(f"/t/{tenant_scope.slug}/mous/{mou_id}?done=approved", status_code=303)
+
+    @post(
+        "/{mou_id:uuid}/reviews/{review_id:uuid}/decision",
+        **allow(MOU_KEEPERS, 409),
+        status_code=303,
+    )
+    async def decide_review(
+        self,
+        request: Request[Any, Any, Any],
+        tenant_scope: NamedDependency[TenantScope],
+        caller: NamedDependency[Caller],
+        actor: NamedDependency[Actor],
+        mou_id: FromPath[UUID],
+        review_id: FromPath[UUID],
+    ) -> Template | Redirect:
+        mou = await mous.get_mou(tenant_scope, mou_id)
+        review: ReviewOut = await mous.get_review(tenant_scope, mou_id, review_id)
+        submitted = await Form.read(request)
+        form = {
+            "benefits_members": submitted.text("benefits_members"),
+            "decision": submitted.text("decision"),
+            "findings": submitted.text("findings"),
+            "review_id": str(review.id),
+        }
+        errors: dict[str, str] = {}
+        if form["benefits_members"] not in ("yes", "no"):
+            errors["benefits_members"] = "Say whether the relationship still benefits members"
+        if not form["decision"]:
+            errors["decision"] = "Choose to continue, modify or end the MOU"
+        if not form["findings"]:
+            errors["findings"] = "Write what the review found"
+        decision = None
+        if not errors:
+            decision = to_struct(
+                ReviewDecisionIn,
+                {
+                    "benefits_members": form["benefits_members"] == "yes",
+                    "decision": form["decision"],
+                    "findings": form["findings"],
+                },
+                errors,
+            )
+        if errors or decision is None:
+            return await self._show(
+                request, tenant_scope, caller, mou, form=form, errors=errors, status=400
+            )
+        if not confirmed(submitted.fields):
+            return await self._show(
+                request, tenant_scope, caller, mou, form=form, confirming="review"
+            )
+        try:
+            await mous.decide_review(tenant_scope, mou_id, review_id, decision, actor=actor)
+        except InvalidInput as exc:
+            return await self._show(
+                request,
+                tenant_scope,
+                caller,
+                mou,
+                form=form,
+                errors={exc.field: exc.message},
+                status=400,
+            )
+        except Conflict as exc:
+            mou = await mous.get_mou(tenant_scope, mou_id)
+            return await self._show(
+                request, tenant_scope, caller, mou, refusal=exc.detail, status=409
+            )
+        return Redirect(f"/t/{tenant_scope.slug}/mous/{mou_id}?done=reviewed", status_code=303)
