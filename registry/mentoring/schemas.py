@@ -213,6 +213,11 @@ class PartnershipOut(msgspec.Struct, kw_only=True):
     ended_by: UUID | None
     end_reason: str
     created_at: datetime
+    #: Who the two parties are, so each can find the other.
+    name_a: str = ""
+    email_a: str = ""
+    name_b: str = ""
+    email_b: str = ""
 
 
 class ReasonIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
@@ -103,14 +104,26 @@ async def _load_policy(scope: TenantScope, source: str, name: str) -> Policy:
     """The scheme's policy: a stored tenant policy at its current version, or a preset."""
     if source == "preset":
         try:
-            return load_policy_preset(name)
+            return _preset(name)
         except PolicyError as exc:
             raise InvalidInput("preset", exc.message) from None
     stored = await get_policy(scope, name)
     try:
-        return load_policy(stored.document, format="json" if stored.format == "json" else "toml")
+        return _stored(stored.sha256, stored.document, stored.format)
     except PolicyError as exc:
         raise Conflict(f"the stored policy {name!r} no longer loads: {exc}") from None
+
+
+@lru_cache(maxsize=16)
+def _preset(name: str) -> Policy:
+    """A preset, parsed once: every application of a scheme reads it."""
+    return load_policy_preset(name)
+
+
+@lru_cache(maxsize=256)
+def _stored(sha256: str, document: str, format: str) -> Policy:
+    """A stored version, parsed once per document (a new version has a new hash)."""
+    return load_policy(document, format="json" if format == "json" else "toml")
 
 
 def _scheme_out(row: dict[str, Any]) -> SchemeOut:
@@ -710,6 +723,17 @@ async def _set_application(scope: TenantScope, row: dict[str, Any], values: dict
     )
 
 
+async def _set_applications(
+    scope: TenantScope, ids: Iterable[UUID], values: dict[Any, Any]
+) -> None:
+    """The same values on many applications, a few hundred ids per statement."""
+    wanted = sorted(ids)
+    for start in range(0, len(wanted), 500):
+        await scope.update(MentoringApplication, values).where(
+            MentoringApplication.id.is_in(wanted[start : start + 500])
+        )
+
+
 # --- match runs -------------------------------------------------------------------------
 
 LIVE_SQL = (
@@ -1066,16 +1090,6 @@ async def publish_run(scope: TenantScope, run_id: UUID | str, *, actor: Actor) -
                 pinned=bool(pair["pinned"]),
                 created_at=now,
             )
-            for app in (app_a, app_b):
-                await _set_application(
-                    scope,
-                    app,
-                    {
-                        MentoringApplication.status: "matched",
-                        MentoringApplication.rematch: False,
-                        MentoringApplication.waitlist_reason: None,
-                    },
-                )
             await actor.record(
                 scope.tenant_id,
                 "mentoring.partnership.proposed",
@@ -1089,20 +1103,33 @@ async def publish_run(scope: TenantScope, run_id: UUID | str, *, actor: Actor) -
                 },
             )
             created.append((partnership.id, app_a, app_b))
+        matched = {as_uuid(app["id"]) for _, a, b in created for app in (a, b)}
+        await _set_applications(
+            scope,
+            matched,
+            {
+                MentoringApplication.status: "matched",
+                MentoringApplication.rematch: False,
+                MentoringApplication.waitlist_reason: None,
+            },
+        )
         waitlisted: list[UUID] = []
+        by_reason: dict[str, set[UUID]] = {}
         for entry in _json(run["unmatched"]):
             app = rows[entry["application"]]
             if app["role"] == "mentor" and app["status"] == "matched":
                 continue  # a mentor with partners already is not waiting
-            await _set_application(
+            by_reason.setdefault(entry["reason"], set()).add(as_uuid(app["id"]))
+            waitlisted.append(as_uuid(app["person"]))
+        for reason, apps in sorted(by_reason.items()):
+            await _set_applications(
                 scope,
-                app,
+                apps,
                 {
                     MentoringApplication.status: "waitlisted",
-                    MentoringApplication.waitlist_reason: entry["reason"],
+                    MentoringApplication.waitlist_reason: reason,
                 },
             )
-            waitlisted.append(as_uuid(app["person"]))
         await scope.update(
             MentoringMatchRun,
             {MentoringMatchRun.status: "published", MentoringMatchRun.published_at: now},
@@ -1143,28 +1170,22 @@ async def _announce(
     created: list[tuple[Any, dict[str, Any], dict[str, Any]]],
     waitlisted: list[UUID],
 ) -> None:
-    names = await _names(
-        scope,
-        [as_uuid(a["person"]) for _, a, _ in created]
-        + [as_uuid(b["person"]) for _, _, b in created],
-    )
-    for partnership_id, app_a, app_b in created:
-        link = f"/t/{scope.slug}/mentoring/partnerships/{partnership_id}"
-        for me, other in ((app_a, app_b), (app_b, app_a)):
-            who = names.get(as_uuid(other["person"]), ("", ""))
-            role = "partner" if mode == "peer" else other["role"]
-            await notify(
-                scope,
-                [as_uuid(me["person"])],
-                kind="mentoring.matched",
-                subject=f"Your {role} in {intake['name']}",
-                body=(
-                    f"You have been matched with {who[0] or who[1]} ({who[1]}) as your {role} "
-                    f"in {intake['name']}. Please read and accept the partnership agreement "
-                    "and plan."
-                ),
-                link=link,
-            )
+    # One notification for everyone matched: the partner's name and address are on the
+    # partnership itself, which each party can open (and one call keeps a publication
+    # of thousands of pairs to one pass over the tenant's members).
+    matched = [as_uuid(app["person"]) for _, a, b in created for app in (a, b)]
+    if matched:
+        await notify(
+            scope,
+            matched,
+            kind="mentoring.matched",
+            subject=f"You have a mentoring partner in {intake['name']}",
+            body=(
+                f"You have been matched in {intake['name']}. Open your partnership to see "
+                "who your partner is, then read and accept the partnership agreement and plan."
+            ),
+            link=f"/t/{scope.slug}/mentoring/partnerships",
+        )
     if waitlisted:
         await notify(
             scope,
@@ -1186,19 +1207,28 @@ NAMES_SQL = (
 
 async def _names(scope: TenantScope, people: Iterable[UUID]) -> dict[UUID, tuple[str, str]]:
     wanted = list(dict.fromkeys(people))
-    if not wanted:
-        return {}
-    marks = ", ".join("{}" for _ in wanted)
-    rows = await scope.rows(NAMES_SQL % marks, *wanted)
-    return {as_uuid(r["id"]): (str(r["name"] or ""), str(r["email"])) for r in rows}
+    found: dict[UUID, tuple[str, str]] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        rows = await scope.rows(NAMES_SQL % ", ".join("{}" for _ in chunk), *chunk)
+        found.update({as_uuid(r["id"]): (str(r["name"] or ""), str(r["email"])) for r in rows})
+    return found
 
 
 # --- partnerships -----------------------------------------------------------------------
 
 
-def _partnership_out(row: dict[str, Any], mode: str) -> PartnershipOut:
+def _partnership_out(
+    row: dict[str, Any], mode: str, names: dict[UUID, tuple[str, str]]
+) -> PartnershipOut:
     role_a, role_b = ("peer", "peer") if mode == "peer" else ("mentor", "mentee")
+    name_a, email_a = names.get(as_uuid(row["person_a"]), ("", ""))
+    name_b, email_b = names.get(as_uuid(row["person_b"]), ("", ""))
     return PartnershipOut(
+        name_a=name_a,
+        email_a=email_a,
+        name_b=name_b,
+        email_b=email_b,
         id=as_uuid(row["id"]),
         intake_id=as_uuid(row["intake"]),
         run_id=_opt_uuid(row["run"]),
@@ -1248,7 +1278,8 @@ async def get_partnership(
 ) -> PartnershipOut:
     row = await _partnership_row(scope, partnership_id, actor)
     _, scheme = await _intake_with_scheme(scope, row["intake"])
-    return _partnership_out(row, scheme["mode"])
+    names = await _names(scope, [as_uuid(row["person_a"]), as_uuid(row["person_b"])])
+    return _partnership_out(row, scheme["mode"], names)
 
 
 async def list_partnerships(
@@ -1274,12 +1305,15 @@ async def list_partnerships(
     rows = await query.order_by(MentoringPartnership.created_at)
     modes: dict[UUID, str] = {}
     found: list[PartnershipOut] = []
+    names = await _names(
+        scope, [as_uuid(row[side]) for row in rows for side in ("person_a", "person_b")]
+    )
     for row in rows:
         intake_uuid = as_uuid(row["intake"])
         if intake_uuid not in modes:
             _, scheme = await _intake_with_scheme(scope, intake_uuid)
             modes[intake_uuid] = scheme["mode"]
-        found.append(_partnership_out(row, modes[intake_uuid]))
+        found.append(_partnership_out(row, modes[intake_uuid], names))
     return found
 
 

@@ -151,6 +151,7 @@ async def test_alia_scheme_end_to_end(api, factory):
     mentee = parties[pair["person_b"]]
     mine = await api.get(f"{prog.base}/partnerships/", headers=mentee.headers)
     assert [p["id"] for p in mine.json()] == [pair["id"]]
+    assert mine.json()[0]["email_a"] == parties[pair["person_a"]].email  # who the mentor is
     hidden = await api.get(f"{prog.base}/partnerships/{other['id']}", headers=mentee.headers)
     assert hidden.status_code == 404
     hidden = await api.get(
