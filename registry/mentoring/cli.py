@@ -42,7 +42,7 @@ def charge_fees_command(slug: str | None, as_of: str | None) -> None:
 
     async def charge() -> list[tuple[str, int]]:
         from registry.audit.ledger import OPERATOR
-        from registry.mentoring.service import charge_due_fees, today
+        from registry.mentoring.service import charge_due_fees, local_today
         from tenants.scope import TenantScope
         from tenants.service import get_tenant
         from tenants.tables import Tenant
@@ -54,7 +54,7 @@ def charge_fees_command(slug: str | None, as_of: str | None) -> None:
         counts: list[tuple[str, int]] = []
         for tenant in tenants:
             scope = TenantScope(tenant.id, str(tenant.slug))
-            charged = await charge_due_fees(scope, day or today(), actor=OPERATOR)
+            charged = await charge_due_fees(scope, day or await local_today(scope), actor=OPERATOR)
             counts.append((str(tenant.slug), len(charged)))
         return counts
 

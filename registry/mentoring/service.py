@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from policies import Decision, Policy, PolicyError, SubjectError, evaluate, load_policy
 from policies import load_preset as load_policy_preset
@@ -63,6 +64,17 @@ MENTOR_POOL_STATUSES = ("accepted", "waitlisted", "matched")
 
 def today() -> date:
     return datetime.now(UTC).date()
+
+
+async def local_today(scope: TenantScope) -> date:
+    """Today in the association's own time zone: a window's closing day is its day,
+    not UTC's (Sydney is ten hours ahead)."""
+    rows = await scope.rows("SELECT time_zone FROM tenant WHERE id = {tenant}")
+    try:
+        zone = ZoneInfo(rows[0]["time_zone"]) if rows else UTC
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = UTC
+    return datetime.now(zone).date()
 
 
 def is_reader(actor: Actor) -> bool:
@@ -486,7 +498,7 @@ async def submit_application(
     """Apply to an intake. The scheme's policy decides: ineligible (or outside the
     window) is Forbidden with its reasons and nothing is stored; refer stores the
     application as referred (a coordinator admits it); eligible stores it accepted."""
-    as_of = as_of or today()
+    as_of = as_of or await local_today(scope)
     intake, scheme = await _intake_with_scheme(scope, intake_id)
     dates = intake_dates(intake)
     policy = await scheme_policy(scope, scheme)
@@ -866,7 +878,7 @@ def _check_open(intake: dict[str, Any], as_of: date) -> None:
 async def create_run(scope: TenantScope, intake_id: UUID | str, *, actor: Actor) -> MatchRunOut:
     """A draft run over the intake's pool; any earlier draft of the intake is discarded."""
     intake, scheme = await _intake_with_scheme(scope, intake_id)
-    _check_open(intake, today())
+    _check_open(intake, await local_today(scope))
     fields, _ = await _compute(scope, intake, scheme, [])
     async with write_transaction():
         await lock_head(scope.tenant_id)
@@ -931,7 +943,7 @@ async def _draft(
     if run["status"] != "draft":
         raise Conflict(f"the run is {run['status']}; only a draft is reviewed or published")
     intake, scheme = await _intake_with_scheme(scope, run["intake"])
-    _check_open(intake, today())
+    _check_open(intake, await local_today(scope))
     return run, intake, scheme
 
 
@@ -1328,7 +1340,7 @@ async def _transition(
 ) -> PartnershipOut:
     """One named transition of a partnership, checked for state and role, with its audit
     event (`mentoring.partnership.<name>`) in the same transaction."""
-    as_of = today()
+    as_of = await local_today(scope)
     async with write_transaction():
         await lock_head(scope.tenant_id)
         row = await _partnership_row(scope, partnership_id, actor)

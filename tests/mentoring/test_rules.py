@@ -224,3 +224,19 @@ async def test_the_rematch_list_is_matched_first(api, factory):
     )
     assert pair["a"] == left.json()["application_b"]  # the mentee left behind
     assert [u["application"] for u in run.json()["unmatched"]] == [rival_app["id"]]
+
+
+async def test_today_is_the_associations_day(database):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from registry.audit.ledger import OPERATOR
+    from registry.mentoring.service import local_today
+    from tenants.scope import TenantScope
+    from tenants.service import create_tenant
+
+    tenant = await create_tenant(
+        "kiribati-lib", "Kiribati", "KI", "Pacific/Kiritimati", actor=OPERATOR
+    )
+    scope = TenantScope(tenant.id, str(tenant.slug))
+    assert await local_today(scope) == datetime.now(ZoneInfo("Pacific/Kiritimati")).date()
