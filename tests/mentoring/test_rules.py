@@ -240,3 +240,33 @@ async def test_today_is_the_associations_day(database):
     )
     scope = TenantScope(tenant.id, str(tenant.slug))
     assert await local_today(scope) == datetime.now(ZoneInfo("Pacific/Kiritimati")).date()
+
+
+async def test_concurrent_publications_and_applications_do_not_double_up(api, factory):
+    import asyncio
+
+    world = await factory.tenant("race")
+    prog = await programme(api, world, "alia-mentoring")
+    twin = await person(factory, world, "twin")
+    url = f"{prog.base}/intakes/{prog.intake_id}/applications"
+    body = application("alia-mentoring", "mentee")
+    first, second = await asyncio.gather(
+        api.post(url, json=body, headers=twin.headers),
+        api.post(url, json=body, headers=twin.headers),
+    )
+    assert sorted([first.status_code, second.status_code]) == [201, 409]
+    mentor = await person(factory, world, "mentor")
+    await apply(api, prog, mentor, "mentor")
+    run = await api.post(
+        f"{prog.base}/intakes/{prog.intake_id}/match-runs", headers=coordinator(world)
+    )
+    publish = f"{prog.base}/match-runs/{run.json()['id']}/publish"
+    one, two = await asyncio.gather(
+        api.post(publish, headers=coordinator(world)),
+        api.post(publish, headers=coordinator(world)),
+    )
+    assert sorted([one.status_code, two.status_code]) == [200, 409]
+    made = await api.get(
+        f"{prog.base}/partnerships/", params={"intake": prog.intake_id}, headers=coordinator(world)
+    )
+    assert len(made.json()) == 1
