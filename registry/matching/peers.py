@@ -38,6 +38,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 from scipy.optimize import linear_sum_assignment
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from registry.matching.model import (
     COUNTRY_CAP,
@@ -192,19 +194,19 @@ class _Search:
 
     # --- starting point -------------------------------------------------------------
 
-    def start_from_cycle_cover(self, rounds: int = 4) -> float:
-        """Best matching inside each cycle of the relaxation; returns its upper bound.
+    def start_from_cycle_cover(self, rounds: int = 12) -> None:
+        """Start from the best matching inside each cycle of the relaxation.
 
         When the round has a cap, each country over its quota in the relaxation gets a
         price per participant (found by bisection, a Lagrangian relaxation of the cap),
         so the relaxation itself picks which of that country's people are worth a place.
         """
         n = len(self.mate)
-        if n == 0:
-            return 0.0
+        if n < 2:
+            return
         base = np.where(self.p.eligible, self.p.objective, 0.0)
-        rows, send = linear_sum_assignment(base, maximize=True)
-        bound = float(base[rows, send].sum()) / 2.0
+        send = _cycle_cover(base)
+        rows = np.arange(n)
         price = np.zeros(len(self.quota))
         low = np.zeros(len(self.quota))
         high = np.full(len(self.quota), np.inf)
@@ -234,7 +236,7 @@ class _Search:
             price = np.where(over | under, middle, price)
             cost = price[self.p.country]
             priced = np.maximum(base - cost[:, None] - cost[None, :], 0.0)
-            rows, send = linear_sum_assignment(priced, maximize=True)
+            send = _cycle_cover(priced)
         seen = np.zeros(n, dtype=bool)
         usable = np.where(priced > 0, self.w, BARRED)
         for start in range(n):
@@ -249,7 +251,6 @@ class _Search:
                 nxt = int(send[nxt])
             for i, j in _best_matching_on_cycle(cycle, usable):
                 self.link(i, j)
-        return bound
 
     def enforce_quotas(self) -> None:
         """Drop the weakest pairs of any country over its quota."""
@@ -383,6 +384,51 @@ class _Search:
                 changed = True
         return changed
 
+    def replace_and_rematch(self, candidates: int = 10) -> bool:
+        """A free u takes v's place, pairing with y; v's partner x takes y's partner z.
+
+        (v,x),(y,z) -> (u,y),(x,z) or (u,z),(x,y), v leaves. This is how the round swaps
+        which of a capped country's applicants get its places when the newcomer suits
+        someone other than the leaver's partner.
+        """
+        changed = False
+        for u in np.flatnonzero(self.mate < 0).tolist():
+            matched = np.flatnonzero(self.mate >= 0)
+            if len(matched) < 4:
+                return changed
+            cu = self.p.country[u]
+            if self.count[cu] < self.quota[cu]:
+                leavers = matched
+            else:
+                leavers = matched[self.p.country[matched] == cu]
+            if len(leavers) == 0:
+                continue
+            k = min(candidates, len(matched))
+            ys = matched[np.argsort(-self.w[u, matched], kind="stable")[:k]]
+            zs = self.mate[ys]
+            xs = self.mate[leavers]
+            lose = self.w[leavers, xs][:, None] + self.w[ys, zs][None, :]
+            gain_a = self.w[u, ys][None, :] + self.w[np.ix_(xs, zs)] - lose
+            gain_b = self.w[u, zs][None, :] + self.w[np.ix_(xs, ys)] - lose
+            # v must not be y or z itself (nor in y's pair).
+            clash = (leavers[:, None] == ys[None, :]) | (leavers[:, None] == zs[None, :])
+            gain = np.where(clash, BARRED, np.maximum(gain_a, gain_b))
+            best = int(np.argmax(gain))
+            iv, iy = divmod(best, gain.shape[1])
+            if gain[iv, iy] <= EPS:
+                continue
+            v, x, y, z = int(leavers[iv]), int(xs[iv]), int(ys[iy]), int(zs[iy])
+            self.unlink(v)
+            self.unlink(y)
+            if gain_a[iv, iy] >= gain_b[iv, iy]:
+                self.link(u, y)
+                self.link(x, z)
+            else:
+                self.link(u, z)
+                self.link(x, y)
+            changed = True
+        return changed
+
     def _can_add(self, u: int, v: int) -> bool:
         if self.mate[u] >= 0 or self.mate[v] >= 0:
             return False
@@ -395,9 +441,77 @@ class _Search:
             moved = self.exchange_partners()
             moved = self.replace_with_free() or moved
             moved = self.split_for_two() or moved
+            moved = self.replace_and_rematch() or moved
             self.greedy_fill()
             if not moved:
                 return
+
+    def perturb_and_improve(self, kicks: int, seed: int = 7) -> None:
+        """Iterated local search: shake a few pairs and free people, improve, keep if better.
+
+        The shakes come from a generator with a fixed seed, so runs stay deterministic.
+        """
+        rng = np.random.default_rng(seed)
+        best_value = self.value()
+        best_mate, best_count = self.mate.copy(), self.count.copy()
+        for _ in range(kicks):
+            a, _b = self.pairs()
+            free = np.flatnonzero(self.mate < 0)
+            if len(a) < 2:
+                return
+            k = max(2, len(a) // 25)
+            for i in rng.choice(a, size=min(k, len(a)), replace=False).tolist():
+                self.unlink(int(i))
+            loose = np.flatnonzero(self.mate < 0)
+            shaken = np.concatenate([loose[~np.isin(loose, free)], rng.permutation(free)[:k]])
+            rng.shuffle(shaken)
+            for i, j in zip(shaken[::2].tolist(), shaken[1::2].tolist(), strict=False):
+                if self.w[i, j] > BARRED / 2 and self._can_add(i, j):
+                    self.link(i, j)
+            self.greedy_fill()
+            self.improve()
+            value = self.value()
+            if value > best_value + EPS:
+                best_value = value
+                best_mate, best_count = self.mate.copy(), self.count.copy()
+            else:
+                self.mate, self.count = best_mate.copy(), best_count.copy()
+
+
+def _cycle_cover(values: FloatMatrix, candidates: int = 40) -> IntArray:
+    """Whom each person "sends" to in a best cycle cover (themselves: nobody).
+
+    Solved over each row's `candidates` best positive entries plus the diagonal (staying
+    single, worth 0) with LAPJVsp, which is fast on that sparse graph; the cover is only
+    a starting point, so the few pairs outside the candidates do not matter here.
+    """
+    n = values.shape[0]
+    k = min(candidates, n - 1)
+    top = np.argpartition(-values, k - 1, axis=1)[:, :k]
+    rows = np.repeat(np.arange(n), k)
+    cols = top.ravel()
+    worth = values[rows, cols]
+    keep = worth > 0
+    rows, cols, worth = rows[keep], cols[keep], worth[keep]
+    ceiling = float(worth.max(initial=0.0)) + 1.0
+    graph = csr_matrix(
+        (
+            np.concatenate([ceiling - worth, np.full(n, ceiling)]),
+            (np.concatenate([rows, np.arange(n)]), np.concatenate([cols, np.arange(n)])),
+        ),
+        shape=(n, n),
+    )
+    row_ind, col_ind = min_weight_full_bipartite_matching(graph)
+    send = np.empty(n, dtype=np.int64)
+    send[row_ind] = col_ind
+    return send
+
+
+def relaxation_bound(problem: PeerProblem) -> float:
+    """Half the best cycle cover over all pairs: no matching, capped or not, beats it."""
+    values = np.where(problem.eligible, problem.objective, 0.0)
+    rows, cols = linear_sum_assignment(values, maximize=True)
+    return float(values[rows, cols].sum()) / 2.0
 
 
 def _best_matching_on_cycle(cycle: list[int], w: FloatMatrix) -> list[tuple[int, int]]:
@@ -430,25 +544,26 @@ def _best_matching_on_cycle(cycle: list[int], w: FloatMatrix) -> list[tuple[int,
     return without[1]
 
 
-def solve(problem: PeerProblem, *, improve: bool = True) -> tuple[dict[int, int], int, float]:
-    """Partners (index to index, both ways), the round's cap limit, the relaxation bound."""
+def solve(problem: PeerProblem, *, improve: bool = True) -> tuple[dict[int, int], int]:
+    """Partners (index to index, both ways) and the round's cap limit."""
     n = len(problem.people)
     available = np.bincount(problem.country, minlength=len(problem.countries))
     available = available + problem.pinned_per_country
     placed_target = round_size(available, problem.cap)
     search: _Search | None = None
-    bound = 0.0
     while True:
         limit = cap_limit(problem.cap, placed_target)
         quota = np.maximum(limit - problem.pinned_per_country, 0)
         if search is None:
             search = _Search(problem, quota)
-            bound = search.start_from_cycle_cover()
+            search.start_from_cycle_cover()
         search.quota = quota
         search.enforce_quotas()
         search.greedy_fill()
         if improve:
             search.improve()
+            # Small rounds get more shakes; a 2,000-person round a few (time).
+            search.perturb_and_improve(kicks=40 if n <= 500 else 4)
         placed = int((search.mate >= 0).sum()) + 2 * len(problem.pinned)
         if placed >= placed_target or placed_target == 0:
             break
@@ -459,7 +574,7 @@ def solve(problem: PeerProblem, *, improve: bool = True) -> tuple[dict[int, int]
             break
         placed_target = placed - placed % 2
     mate = {i: int(search.mate[i]) for i in range(n) if search.mate[i] >= 0}
-    return mate, cap_limit(problem.cap, placed), bound
+    return mate, cap_limit(problem.cap, placed)
 
 
 def match_peers(
@@ -470,7 +585,7 @@ def match_peers(
 ) -> MatchResult:
     """The ILN round's pairs (see module doc); deterministic for the same input."""
     problem = prepare(peers, weights, constraints, priority)
-    mate, limit, _ = solve(problem)
+    mate, limit = solve(problem)
     return peer_result(problem, mate, limit, weights)
 
 

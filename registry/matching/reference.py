@@ -16,6 +16,7 @@ Used by the benchmark and the tests, never by a match run.
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import coo_matrix, csr_matrix
 
@@ -93,7 +94,14 @@ def mentoring_greedy(problem: MentoringProblem) -> float:
 
 
 def peer_optimum(problem: PeerProblem, time_limit: float = 120.0) -> float:
-    """The exact best total (objective incl. any priority bonus) by MILP."""
+    """The exact best total (objective incl. any priority bonus) by MILP.
+
+    The cap as written (every country at most cap times the round as placed) makes the
+    MILP's relaxation weak, so the round size S is fixed instead, largest first: with
+    S fixed the cap is a plain quota per country. Smaller rounds are tried while the LP
+    bound of "at most S/2 pairs under the quotas of S" (which contains every smaller
+    round, quotas only shrinking with S) can still beat the best found.
+    """
     n = len(problem.people)
     iu, ju = np.triu_indices(n, k=1)
     keep = problem.eligible[iu, ju]
@@ -103,41 +111,59 @@ def peer_optimum(problem: PeerProblem, time_limit: float = 120.0) -> float:
         return 0.0
     weight = problem.objective[iu, ju]
     edges = np.arange(e)
-    degree = csr_matrix(
-        (np.ones(2 * e), (np.concatenate([iu, ju]), np.concatenate([edges, edges]))),
-        shape=(n, e),
+    both = np.concatenate([edges, edges])
+    degree = LinearConstraint(
+        csr_matrix((np.ones(2 * e), (np.concatenate([iu, ju]), both)), shape=(n, e)), -np.inf, 1.0
     )
-    constraints = [LinearConstraint(degree, -np.inf, 1.0)]
-    if problem.cap is not None:
-        # count_c + pinned_c <= cap * (2 * pairs + 2 * pinned pairs), per country.
-        k = len(problem.countries)
-        touches = csr_matrix(
-            (
-                np.ones(2 * e),
-                (
-                    np.concatenate([problem.country[iu], problem.country[ju]]),
-                    np.concatenate([edges, edges]),
-                ),
-            ),
-            shape=(k, e),
-        ).toarray()
-        share = touches - 2.0 * problem.cap
-        placed_pinned = 2.0 * len(problem.pinned)
-        upper = problem.cap * placed_pinned - problem.pinned_per_country
-        constraints.append(LinearConstraint(csr_matrix(share), -np.inf, upper))
+    if problem.cap is None:
+        return _best(weight, [degree], time_limit, integral=True)
+    touches = csr_matrix(
+        (np.ones(2 * e), (np.concatenate([problem.country[iu], problem.country[ju]]), both)),
+        shape=(len(problem.countries), e),
+    )
+    pinned = 2 * len(problem.pinned)
+    available = np.bincount(problem.country, minlength=len(problem.countries))
+    largest = int(available.sum()) + pinned
+    best = (
+        0.0
+        if int(problem.pinned_per_country.max(initial=0)) <= cap_limit(problem.cap, pinned)
+        else -np.inf
+    )
+    for size in range(largest - largest % 2, pinned, -2):
+        quota = cap_limit(problem.cap, size) - problem.pinned_per_country
+        if quota.min() < 0:
+            break  # the pins alone exceed this round's quota, and any smaller one's
+        within = LinearConstraint(touches, -np.inf, quota)
+        pairs = (size - pinned) // 2
+        at_most = LinearConstraint(np.ones((1, e)), -np.inf, pairs)
+        if _best(weight, [degree, within, at_most], time_limit, integral=False) <= best + 1e-9:
+            break
+        exactly = LinearConstraint(np.ones((1, e)), pairs, pairs)
+        best = max(best, _best(weight, [degree, within, exactly], time_limit, integral=True))
+    return max(best, 0.0)
+
+
+def _best(
+    weight: npt.NDArray[np.float64],
+    constraints: list[LinearConstraint],
+    time_limit: float,
+    *,
+    integral: bool,
+) -> float:
+    """Optimum of max weight·x over 0 <= x <= 1 (binary if integral); -inf if infeasible."""
     res = milp(
         -weight,
         constraints=constraints,
-        integrality=np.ones(e),
+        integrality=np.ones(len(weight)) if integral else np.zeros(len(weight)),
         bounds=Bounds(0, 1),
         options={"time_limit": time_limit, "mip_rel_gap": 0.0},
     )
     if res.status == 2:
-        # The pins alone break the cap: no round satisfies it (the engine keeps pins).
-        return 0.0
+        return -np.inf
     if res.status != 0 or res.x is None:
         raise RuntimeError(f"reference MILP did not finish: {res.message}")
-    return float(weight @ np.round(res.x))
+    x = np.round(res.x) if integral else res.x
+    return float(weight @ x)
 
 
 def peer_greedy(problem: PeerProblem) -> float:
