@@ -11,6 +11,7 @@ from registry.web.account import AccountPages
 from registry.web.admin import MemberPages, SettingsPages, TokenPages
 from registry.web.audit_pages import AuditPages
 from registry.web.auth import PUBLIC
+from registry.web.mentoring.controllers import ROUTES as MENTORING_PAGES
 from registry.web.pages import DashboardPages
 from registry.web.policy_pages import PolicyPages
 from registry.web.relationships import ROUTES as RELATIONSHIP_PAGES
@@ -34,6 +35,7 @@ ROUTES: list[Any] = [
     PolicyPages,
     AuditPages,
     *RELATIONSHIP_PAGES,
+    *MENTORING_PAGES,
     STATIC_FILES,
 ]
 

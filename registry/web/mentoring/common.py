@@ -1,0 +1,139 @@
+"""What the mentoring pages share: who may do what, people's names, and the parts of
+a scheme's policy that decide which questions the application form asks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+from uuid import UUID
+
+from policies import Policy
+from policies.rules.eligibility import CommitmentRule, DeclarationsRule, MembershipRule
+from registry.audit.ledger import Actor
+from registry.mentoring import service as mentoring
+from registry.mentoring.controllers import PARTICIPANTS, READERS, RUNNERS
+from registry.mentoring.schemas import SchemeOut
+from tenants.database import as_uuid
+from tenants.roles import ALL_ROLES, Role
+from tenants.scope import TenantScope
+
+__all__ = ["EVERYONE", "PARTICIPANTS", "READERS", "RUNNERS"]
+
+EVERYONE = ALL_ROLES
+#: Issue certificates (as participation's API: administrators and coordinators).
+ISSUERS = (Role.ADMIN, Role.COORDINATOR)
+
+CAREER_STAGES = [
+    ("1", "1 · student or new graduate"),
+    ("2", "2 · early career"),
+    ("3", "3 · mid career"),
+    ("4", "4 · experienced"),
+    ("5", "5 · senior or leader"),
+]
+SECTORS = [
+    (s, s.title())
+    for s in ("public", "academic", "special", "school", "government", "health", "other")
+]
+PREFERENCES = [
+    ("open", "Open to any good match"),
+    ("interest", "By shared interests"),
+    ("career_stage", "By career stage"),
+]
+MEMBERSHIP_STATUSES = [
+    (s, s.title()) for s in ("financial", "current", "pending", "unfinancial", "lapsed")
+]
+BREAKDOWN_LABELS = {
+    "shared_interests": "Shared interests",
+    "sector": "Sector",
+    "career_stage": "Career stage",
+    "languages": "Languages",
+    "timezone": "Time zones",
+    "cross_border": "Across borders",
+}
+STATE_LABELS = {
+    "proposed": "Proposed: waiting for both to accept",
+    "accepted": "Accepted by both",
+    "active": "Active",
+    "midway_review_done": "Active, midway review done",
+    "completed": "Completed",
+    "evaluated": "Completed and evaluated",
+    "withdrawn": "Withdrawn",
+    "terminated": "Terminated",
+}
+
+NAMES_SQL = (
+    "SELECT DISTINCT p.id, p.name, p.email FROM person p JOIN membership m"
+    " ON m.person = p.id WHERE m.tenant = {tenant} AND p.id IN (%s)"
+)
+
+
+async def names(scope: TenantScope, people: list[UUID]) -> dict[UUID, str]:
+    """How each person is shown: their name, else their e-mail address. People outside
+    the tenant are left out (the ids come from the tenant's own rows)."""
+    wanted = list(dict.fromkeys(people))
+    if not wanted:
+        return {}
+    rows = await scope.rows(NAMES_SQL % ", ".join("{}" for _ in wanted), *wanted)
+    return {as_uuid(r["id"]): str(r["name"] or r["email"]) for r in rows}
+
+
+def breakdown_rows(breakdown: dict[str, float]) -> list[tuple[str, float]]:
+    """The non-zero parts of a score, in words, largest first."""
+    parts = [(BREAKDOWN_LABELS.get(k, k.replace("_", " ")), v) for k, v in breakdown.items()]
+    return sorted((p for p in parts if abs(p[1]) > 1e-9), key=lambda p: -p[1])
+
+
+@dataclass(frozen=True)
+class FormNeeds:
+    """What a scheme's policy reads from an application, beyond what matching needs."""
+
+    membership: bool = False
+    membership_classes: list[str] = field(default_factory=list)
+    joining: bool = False
+    declarations: list[tuple[str, str]] = field(default_factory=list)
+    hours: bool = False
+    preparation: bool = False
+    meetings: bool = False
+
+
+def form_needs(policy: Policy) -> FormNeeds:
+    """The questions to ask, whichever role the applicant picks (a rule that applies
+    to one role only is labelled by the form's hint)."""
+    membership = [r for r in policy.rules if isinstance(r, MembershipRule)]
+    declarations = [r for r in policy.rules if isinstance(r, DeclarationsRule)]
+    commitments = [r for r in policy.rules if isinstance(r, CommitmentRule)]
+    classes = sorted({c for r in membership for c in r.classes})
+    items: dict[str, str] = {}
+    for rule in declarations:
+        for item in rule.required:
+            items.setdefault(item, rule.labels.get(item, item))
+    return FormNeeds(
+        membership=bool(membership),
+        membership_classes=classes,
+        joining=any(r.allow_joining for r in membership),
+        declarations=list(items.items()),
+        hours=any(r.min_hours_per_month is not None for r in commitments),
+        preparation=any(r.min_preparation_hours_per_month is not None for r in commitments),
+        meetings=any(r.min_meetings_per_month is not None for r in commitments),
+    )
+
+
+async def policy_of(scope: TenantScope, scheme: SchemeOut) -> Policy:
+    """The scheme's policy, as the mentoring service loads it."""
+    row: dict[str, Any] = {
+        "policy_source": scheme.policy_source,
+        "policy_name": scheme.policy_name,
+    }
+    return await mentoring.scheme_policy(scope, row)
+
+
+def as_party(actor: Actor) -> Actor:
+    """The actor seen only as a participant: reads then return their own records, not
+    every record their staff role may read (a coordinator who also mentors)."""
+    return replace(actor, roles=(Role.MEMBER.value,))
+
+
+def roles_for(mode: str) -> list[tuple[str, str]]:
+    if mode == "peer":
+        return [("peer", "Peer")]
+    return [("mentee", "Mentee: I would like a mentor"), ("mentor", "Mentor: I will mentor")]

@@ -1,0 +1,79 @@
+"""The mentoring panels of the dashboard, and the navigation link.
+
+A coordinator (or administrator) sees the intakes of their schemes with what waits
+for them; a participant sees their partnership (filling the slot the web foundation
+left under the key "partnerships") and their applications.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from registry.audit.ledger import Actor
+from registry.mentoring import service as mentoring
+from registry.web.mentoring.common import STATE_LABELS, as_party, names
+from registry.web.panels import Panel, register_panel
+from registry.web.rendering import NAV, NavItem
+from tenants.roles import ALL_ROLES, Role
+from tenants.scope import TenantScope
+
+if TYPE_CHECKING:
+    from registry.http.tenancy import Caller
+
+#: Partnerships shown on the panel; the rest are one click away.
+SHOWN = 5
+
+
+async def coordinator_intakes(scope: TenantScope, caller: Caller) -> dict[str, Any]:
+    """Intakes not yet ended, soonest first, with their applications by status."""
+    today = mentoring.today()
+    rows = []
+    for scheme in await mentoring.list_schemes(scope):
+        for intake in await mentoring.list_intakes(scope, scheme.id):
+            if intake.ends_on < today:
+                continue
+            counts = await scope.rows(
+                "SELECT status, COUNT(*) AS n FROM mentoring_application"
+                " WHERE tenant = {tenant} AND intake = {} GROUP BY status",
+                intake.id,
+            )
+            rows.append((scheme, intake, {r["status"]: int(r["n"]) for r in counts}))
+    rows.sort(key=lambda r: r[1].starts_on)
+    return {"intakes": rows, "today": today}
+
+
+async def my_partnership(scope: TenantScope, caller: Caller) -> dict[str, Any]:
+    actor = as_party(Actor(person_id=caller.person_id))
+    partnerships = await mentoring.list_partnerships(scope, actor=actor)
+    partnerships.sort(key=lambda p: p.created_at, reverse=True)
+    others = [p.person_b if p.person_a == caller.person_id else p.person_a for p in partnerships]
+    applications = await mentoring.my_applications(scope, actor=actor)
+    return {
+        "partnerships": partnerships[:SHOWN],
+        "partners": await names(scope, others),
+        "labels": STATE_LABELS,
+        "waiting": [a for a in applications if a.status in ("accepted", "referred", "waitlisted")],
+    }
+
+
+def register() -> None:
+    register_panel(
+        Panel(
+            "mentoring_intakes",
+            "Mentoring intakes",
+            frozenset({Role.COORDINATOR, Role.ADMIN}),
+            "mentoring/panel_intakes.html",
+            coordinator_intakes,
+        )
+    )
+    register_panel(
+        Panel(
+            "partnerships",
+            "Your partnership",
+            frozenset({Role.MEMBER, Role.COORDINATOR}),
+            "mentoring/panel_partnership.html",
+            my_partnership,
+        )
+    )
+    if not any(item.path == "/mentoring" for item in NAV):
+        NAV.insert(2, NavItem("Mentoring", "/mentoring", ALL_ROLES))

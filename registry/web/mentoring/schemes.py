@@ -1,0 +1,444 @@
+"""Mentoring pages of schemes, intakes and applications.
+
+A coordinator starts a scheme from a preset and sets up its intakes (every date the
+policy fixes comes from it); a member applies to an open intake as mentor, mentee or
+peer with what matching needs and what the policy reads, and sees the policy's
+Decision with the reason of every rule. The services are `registry.mentoring.service`'s.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from litestar import Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from policies import list_presets, load_preset
+from registry.audit.ledger import Actor
+from registry.http.tenancy import Caller, allow
+from registry.mentoring import service as mentoring
+from registry.mentoring.schemas import ApplicationOut, IntakeOut, SchemeOut
+from registry.web.mentoring import forms
+from registry.web.mentoring.common import (
+    CAREER_STAGES,
+    EVERYONE,
+    MEMBERSHIP_STATUSES,
+    PARTICIPANTS,
+    PREFERENCES,
+    RUNNERS,
+    SECTORS,
+    as_party,
+    form_needs,
+    names,
+    policy_of,
+    roles_for,
+)
+from registry.web.rendering import page
+from registry.web.tenancy import WEB_TENANT_PATH, TenantPages
+from tenants.errors import Conflict, Forbidden, InvalidInput
+from tenants.scope import TenantScope
+from tenants.service import get_tenant
+
+Scope = NamedDependency[TenantScope]
+Who = NamedDependency[Actor]
+Req = Request[Any, Any, Any]
+
+
+def presets() -> dict[str, tuple[str, str]]:
+    """Applicant presets by name: (title, mode)."""
+    found = {}
+    for name in list_presets():
+        policy = load_preset(name)
+        if policy.subject_kind != "applicant":
+            continue
+        title = str(policy.to_dict()["policy"].get("title") or name)
+        found[name] = (
+            title,
+            "peer" if "peer" in mentoring.domain.allowed_roles(policy) else "mentor-mentee",
+        )
+    return found
+
+
+def window_open(intake: IntakeOut, today: date) -> bool:
+    return intake.applications_open <= today <= intake.applications_close
+
+
+def base(scope: TenantScope) -> str:
+    return f"/t/{scope.slug}/mentoring"
+
+
+class MentoringPages(TenantPages):
+    path = WEB_TENANT_PATH + "/mentoring"
+
+    async def _overview(
+        self,
+        request: Req,
+        scope: TenantScope,
+        actor: Actor,
+        caller: Caller,
+        *,
+        form: dict[str, str] | None = None,
+        errors: dict[str, str] | None = None,
+        status: int = 200,
+    ) -> Template:
+        today = mentoring.today()
+        schemes = await mentoring.list_schemes(scope)
+        intakes: list[tuple[SchemeOut, IntakeOut]] = []
+        for scheme in schemes:
+            intakes += [(scheme, i) for i in await mentoring.list_intakes(scope, scheme.id)]
+        mine = await mentoring.my_applications(scope, actor=actor)
+        applied = {a.intake_id: a for a in mine}
+        partnerships = await mentoring.list_partnerships(scope, actor=as_party(actor))
+        return await page(
+            request,
+            "mentoring/index.html",
+            title="Mentoring",
+            schemes=schemes,
+            intakes=intakes,
+            open_intakes=[
+                (s, i) for s, i in intakes if window_open(i, today) and i.id not in applied
+            ],
+            mine=mine,
+            intake_names={i.id: f"{s.name}, {i.name}" for s, i in intakes},
+            partnerships=partnerships,
+            runner=caller.has(*RUNNERS),
+            participant=caller.has(*PARTICIPANTS),
+            preset_choices=[
+                (name, f"{title} ({name}, {mode})") for name, (title, mode) in presets().items()
+            ],
+            form=form or {},
+            errors=errors or {},
+            status=status,
+        )
+
+    @get("/", **allow(EVERYONE))
+    async def overview(
+        self, request: Req, tenant_scope: Scope, actor: Who, caller: NamedDependency[Caller]
+    ) -> Template:
+        return await self._overview(request, tenant_scope, actor, caller)
+
+    @post("/schemes", **allow(RUNNERS), status_code=303)
+    async def create_scheme(
+        self, request: Req, tenant_scope: Scope, actor: Who, caller: NamedDependency[Caller]
+    ) -> Template | Redirect:
+        values, multi = await forms.read(request)
+        modes = {name: mode for name, (_, mode) in presets().items()}
+        data, errors = forms.scheme_form(values, multi, modes)
+        if data is not None:
+            try:
+                scheme = await mentoring.create_scheme(tenant_scope, data, actor=actor)
+            except InvalidInput as exc:
+                errors[exc.field] = exc.message
+            else:
+                return Redirect(f"{base(tenant_scope)}/schemes/{scheme.id}", status_code=303)
+        return await self._overview(
+            request, tenant_scope, actor, caller, form=values, errors=errors, status=400
+        )
+
+    async def _scheme(
+        self,
+        request: Req,
+        scope: TenantScope,
+        caller: Caller,
+        scheme_id: UUID,
+        *,
+        form: dict[str, str] | None = None,
+        errors: dict[str, str] | None = None,
+        status: int = 200,
+    ) -> Template:
+        scheme = await mentoring.get_scheme(scope, scheme_id)
+        return await page(
+            request,
+            "mentoring/scheme.html",
+            title=scheme.name,
+            scheme=scheme,
+            intakes=await mentoring.list_intakes(scope, scheme_id),
+            runner=caller.has(*RUNNERS),
+            form=form or {},
+            errors=errors or {},
+            status=status,
+        )
+
+    @get("/schemes/{scheme_id:uuid}", **allow(EVERYONE))
+    async def scheme(
+        self,
+        request: Req,
+        tenant_scope: Scope,
+        caller: NamedDependency[Caller],
+        scheme_id: FromPath[UUID],
+    ) -> Template:
+        return await self._scheme(request, tenant_scope, caller, scheme_id)
+
+    @post("/schemes/{scheme_id:uuid}/intakes", **allow(RUNNERS), status_code=303)
+    async def create_intake(
+        self,
+        request: Req,
+        tenant_scope: Scope,
+        actor: Who,
+        caller: NamedDependency[Caller],
+        scheme_id: FromPath[UUID],
+    ) -> Template | Redirect:
+        await mentoring.get_scheme(tenant_scope, scheme_id)  # another tenant's: 404 first
+        values, _ = await forms.read(request)
+        data, errors = forms.intake_form(values)
+        if data is not None:
+            try:
+                intake = await mentoring.create_intake(tenant_scope, scheme_id, data, actor=actor)
+            except InvalidInput as exc:
+                errors[exc.field] = exc.message
+            else:
+                return Redirect(
+                    f"{base(tenant_scope)}/intakes/{intake.id}?created=true", status_code=303
+                )
+        return await self._scheme(
+            request, tenant_scope, caller, scheme_id, form=values, errors=errors, status=400
+        )
+
+    @get("/intakes/{intake_id:uuid}", **allow(EVERYONE))
+    async def intake(
+        self,
+        request: Req,
+        tenant_scope: Scope,
+        actor: Who,
+        caller: NamedDependency[Caller],
+        intake_id: FromPath[UUID],
+        created: FromQuery[bool] = False,
+    ) -> Template:
+        intake = await mentoring.get_intake(tenant_scope, intake_id)
+        scheme = await mentoring.get_scheme(tenant_scope, intake.scheme_id)
+        applications = await mentoring.list_applications(tenant_scope, intake_id, actor=actor)
+        runner = caller.has(*RUNNERS)
+        runs = (
+            await mentoring.list_runs(tenant_scope, intake_id) if mentoring.is_reader(actor) else []
+        )
+        own = [a for a in applications if a.person_id == actor.person_id]
+        return await page(
+            request,
+            "mentoring/intake.html",
+            title=f"{scheme.name}: {intake.name}",
+            scheme=scheme,
+            intake=intake,
+            applications=applications,
+            people=await names(tenant_scope, [a.person_id for a in applications]),
+            own=own[0] if own else None,
+            runs=list(reversed(runs)),
+            runner=runner,
+            reader=mentoring.is_reader(actor),
+            can_apply=caller.has(*PARTICIPANTS) and window_open(intake, mentoring.today()),
+            notice="The intake is set up; its dates come from the scheme's policy."
+            if created
+            else "",
+        )
+
+    async def _apply_form(
+        self,
+        request: Req,
+        scope: TenantScope,
+        intake: IntakeOut,
+        *,
+        form: dict[str, Any] | None = None,
+        chosen: dict[str, list[str]] | None = None,
+        errors: dict[str, str] | None = None,
+        refusal: str = "",
+        status: int = 200,
+    ) -> Template:
+        scheme = await mentoring.get_scheme(scope, intake.scheme_id)
+        needs = form_needs(await policy_of(scope, scheme))
+        tenant = await get_tenant(scope.slug)
+        defaults = {
+            "role": "peer" if scheme.mode == "peer" else "mentee",
+            "country": str(tenant.country or ""),
+            "languages": "en",
+            "preference": "open",
+            "capacity": "1",
+            "membership_status": "financial",
+        }
+        return await page(
+            request,
+            "mentoring/apply.html",
+            title=f"Apply to {intake.name}",
+            scheme=scheme,
+            intake=intake,
+            needs=needs,
+            form={**defaults, **(form or {})},
+            chosen=chosen or {},
+            errors=errors or {},
+            refusal=refusal,
+            role_choices=roles_for(scheme.mode),
+            interest_choices=[(i, i.capitalize()) for i in scheme.interests],
+            sectors=SECTORS,
+            stages=CAREER_STAGES,
+            preferences=PREFERENCES,
+            statuses=MEMBERSHIP_STATUSES,
+            status=status,
+        )
+
+    @get("/intakes/{intake_id:uuid}/apply", **allow(PARTICIPANTS))
+    async def apply_form(
+        self, request: Req, tenant_scope: Scope, intake_id: FromPath[UUID]
+    ) -> Template:
+        intake = await mentoring.get_intake(tenant_scope, intake_id)
+        return await self._apply_form(request, tenant_scope, intake)
+
+    @post("/intakes/{intake_id:uuid}/apply", **allow(PARTICIPANTS), status_code=303)
+    async def apply(
+        self, request: Req, tenant_scope: Scope, actor: Who, intake_id: FromPath[UUID]
+    ) -> Template | Redirect:
+        intake = await mentoring.get_intake(tenant_scope, intake_id)
+        scheme = await mentoring.get_scheme(tenant_scope, intake.scheme_id)
+        needs = form_needs(await policy_of(tenant_scope, scheme))
+        values, multi = await forms.read(request)
+        data, errors = forms.application_form(values, multi, scheme.mode, needs)
+        refusal, status = "", 400
+        if data is not None:
+            try:
+                made = await mentoring.submit_application(
+                    tenant_scope, intake_id, data, actor=actor
+                )
+            except InvalidInput as exc:
+                errors[exc.field] = exc.message
+            except (Forbidden, Conflict) as exc:
+                refusal, status = exc.detail, exc.status
+            else:
+                return Redirect(
+                    f"{base(tenant_scope)}/applications/{made.id}?submitted=true",
+                    status_code=303,
+                )
+        return await self._apply_form(
+            request,
+            tenant_scope,
+            intake,
+            form=values,
+            chosen=multi,
+            errors=errors,
+            refusal=refusal,
+            status=status,
+        )
+
+    async def _application(
+        self,
+        request: Req,
+        scope: TenantScope,
+        actor: Actor,
+        caller: Caller,
+        application: ApplicationOut,
+        *,
+        notice: str = "",
+        refusal: str = "",
+        status: int = 200,
+    ) -> Template:
+        intake = await mentoring.get_intake(scope, application.intake_id)
+        scheme = await mentoring.get_scheme(scope, intake.scheme_id)
+        people = await names(scope, [application.person_id])
+        return await page(
+            request,
+            "mentoring/application.html",
+            title="Application",
+            application=application,
+            intake=intake,
+            scheme=scheme,
+            applicant=people.get(application.person_id, ""),
+            own=application.person_id == actor.person_id,
+            runner=caller.has(*RUNNERS),
+            notice=notice,
+            refusal=refusal,
+            status=status,
+        )
+
+    @get("/applications/{application_id:uuid}", **allow(EVERYONE))
+    async def application(
+        self,
+        request: Req,
+        tenant_scope: Scope,
+        actor: Who,
+        caller: NamedDependency[Caller],
+        application_id: FromPath[UUID],
+        submitted: FromQuery[bool] = False,
+        admitted: FromQuery[bool] = False,
+    ) -> Template:
+        found = await mentoring.get_application(tenant_scope, application_id, actor=actor)
+        notice = ""
+        if submitted:
+            notice = "Your application is in. " + (
+                "The policy refers it to a coordinator, who will decide."
+                if found.status == "referred"
+                else "It will be in the next matching run."
+            )
+        elif admitted:
+            notice = "The application is admitted to the pool."
+        return await self._application(request, tenant_scope, actor, caller, found, notice=notice)
+
+    @post("/applications/{application_id:uuid}/admit", **allow(RUNNERS, 409), status_code=303)
+    async def admit(
+        self,
+        request: Req,
+        tenant_scope: Scope,
+        actor: Who,
+        caller: NamedDependency[Caller],
+        application_id: FromPath[UUID],
+    ) -> Template | Redirect:
+        found = await mentoring.get_application(tenant_scope, application_id, actor=actor)
+        try:
+            await mentoring.admit_application(tenant_scope, application_id, actor=actor)
+        except Conflict as exc:
+            return await self._application(
+                request, tenant_scope, actor, caller, found, refusal=exc.detail, status=409
+            )
+        return Redirect(
+            f"{base(tenant_scope)}/applications/{application_id}?admitted=true", status_code=303
+        )
+
+    @get("/applications/{application_id:uuid}/withdraw", **allow(PARTICIPANTS))
+    async def confirm_withdraw(
+        self, request: Req, tenant_scope: Scope, actor: Who, application_id: FromPath[UUID]
+    ) -> Template:
+        found = await mentoring.get_application(tenant_scope, application_id, actor=actor)
+        return await page(
+            request,
+            "mentoring/application_withdraw.html",
+            title="Withdraw an application",
+            application=found,
+            form={},
+            errors={},
+        )
+
+    @post(
+        "/applications/{application_id:uuid}/withdraw", **allow(PARTICIPANTS, 409), status_code=303
+    )
+    async def withdraw(
+        self, request: Req, tenant_scope: Scope, actor: Who, application_id: FromPath[UUID]
+    ) -> Template | Redirect:
+        found = await mentoring.get_application(tenant_scope, application_id, actor=actor)
+        values, _ = await forms.read(request)
+        reason = str(values.get("reason", ""))
+        errors: dict[str, str] = {}
+        refusal, status = "", 400
+        if not reason:
+            errors["reason"] = "Say why you withdraw"
+        elif len(reason) > 2000:
+            errors["reason"] = "Use at most 2000 characters"
+        else:
+            try:
+                await mentoring.withdraw_application(
+                    tenant_scope, application_id, reason, actor=actor
+                )
+            except (Conflict, Forbidden) as exc:
+                refusal, status = exc.detail, exc.status
+            else:
+                return Redirect(
+                    f"{base(tenant_scope)}/applications/{application_id}", status_code=303
+                )
+        return await page(
+            request,
+            "mentoring/application_withdraw.html",
+            title="Withdraw an application",
+            application=found,
+            form=values,
+            errors=errors,
+            refusal=refusal,
+            status=status,
+        )
