@@ -52,7 +52,7 @@ from tenants.roles import Role
 from tenants.scope import TenantScope
 
 #: Relationship request kinds whose board motion sanctions an MOU with the partner.
-MOU_REQUEST_KINDS = frozenset({"bilateral_mou", "multi_party_mou"})
+MOU_REQUEST_KINDS = {"bilateral_mou": "bilateral", "multi_party_mou": "multi_party"}
 SUBJECT_KINDS = {
     "approval": "mou_approval",
     "renewal": "mou_renewal",
@@ -345,6 +345,17 @@ async def _next_reference(scope: TenantScope, year: int) -> str:
     return f"MOU-{year}-{int(rows[0]['n']) + 1:04d}"
 
 
+async def _check_request_partner(scope: TenantScope, request_id: UUID, parties: list[UUID]) -> None:
+    """The request's sanction covers an MOU with the partner it names."""
+    row = (
+        await scope.select(RelationshipRequest, RelationshipRequest.partner)
+        .where(RelationshipRequest.id == request_id)
+        .first()
+    )
+    if row is not None and as_uuid(row["partner"]) not in parties:
+        raise InvalidInput("parties", "must include the partner the relationship request names")
+
+
 async def create_mou(scope: TenantScope, data: MouIn, *, actor: Actor) -> MouOut:
     """A draft MOU with its parties."""
     parties = await _check_parties(scope, data.kind, data.parties)
@@ -357,6 +368,7 @@ async def create_mou(scope: TenantScope, data: MouIn, *, actor: Actor) -> MouOut
         )
         if found is None:
             raise InvalidInput("request_id", f"no relationship request {data.request_id}")
+        await _check_request_partner(scope, data.request_id, parties)
     clause = data.non_endorsement
     if clause is None:
         clause = NON_ENDORSEMENT.format(association=scope.slug.upper())
@@ -422,6 +434,8 @@ async def update_mou(
         parties = patch.parties if patch.parties is not None else current_parties
         if patch.parties is not None or patch.kind is not None:
             await _check_parties(scope, kind, parties)
+            if row["request"] is not None:
+                await _check_request_partner(scope, as_uuid(row["request"]), parties)
         effective = (
             patch.effective_date
             if patch.effective_date is not None
@@ -573,6 +587,11 @@ async def approve_by_request_motion(
             raise Conflict(
                 f"its relationship request asked for {request['kind']}, not an MOU; "
                 "put the MOU's approval to the board"
+            )
+        if MOU_REQUEST_KINDS[request["kind"]] != row["kind"]:
+            raise Conflict(
+                f"its relationship request asked for a {request['kind'].replace('_', ' ')}, "
+                f"not a {row['kind'].replace('_', '-')} MOU; put the MOU's approval to the board"
             )
         motion = await latest_motion(scope, "relationship_request", as_uuid(request_id))
         if motion is None or motion.status != "carried":

@@ -21,6 +21,7 @@ from registry.mous.service import active_mou_partner_ids
 from tenants.roles import Role
 from tenants.scope import TenantScope
 from tests.board.support import SHA256_OF_SIGNED_PDF, accord, mou_body
+from tests.mous.world import seed_partner
 from tests.relationships import stories
 
 
@@ -109,8 +110,13 @@ async def test_pacific_request_to_an_mou_that_is_reviewed_and_expires(api, world
     assert record["recusals"][0]["person"] == str(first.person_id)
     assert record["motion"]["subject_kind"] == "relationship_request"
 
-    # The MOU the request asked for, sanctioned by that motion.
+    # The MOU the request asked for, sanctioned by that motion; not one with another partner.
     today = date.today()
+    scope = TenantScope(world.tenant.id, world.slug)
+    tonga = await seed_partner(scope, "Tonga Library Association", "TO")
+    wrong = mou_body(tonga, request_id=request["id"])
+    refused = await api.post(f"{base}/mous", json=wrong, headers=coordinator)
+    assert refused.status_code == 400 and "parties" in refused.json()["detail"]
     body = mou_body(fiji["id"], request_id=request["id"], title="ALIA and FLA MOU")
     mou = ok(await api.post(f"{base}/mous", json=body, headers=coordinator), 201)
     mou = ok(await api.post(f"{base}/mous/{mou['id']}/approval", headers=executive))
@@ -132,7 +138,6 @@ async def test_pacific_request_to_an_mou_that_is_reviewed_and_expires(api, world
     mou = ok(await api.post(f"{base}/mous/{mou['id']}/activation", headers=executive))
     assert mou["state"] == "active"
     assert mou["next_review_due"] == str(add_months(today, 12))  # the policy's interval
-    scope = TenantScope(world.tenant.id, world.slug)
     assert str(fiji["id"]) in {str(p) for p in await active_mou_partner_ids(scope)}
 
     # A year on, the review falls due; it still benefits members, so it continues.
