@@ -57,6 +57,15 @@ PartnershipState = Annotated[
     ),
 ]
 
+ApplicationStatus = Annotated[
+    str | None,
+    QueryParameter(
+        max_length=16,
+        pattern=r"^(accepted|referred|matched|waitlisted|withdrawn|removed)$",
+        description="Only applications in this status (`waitlisted`: the waitlist)",
+    ),
+]
+
 
 class SchemeController(TenantRoutes):
     """Schemes, their intakes, applications and match runs."""
@@ -139,9 +148,21 @@ class SchemeController(TenantRoutes):
         summary="An intake's applications (a member sees their own)",
     )
     async def list_applications(
-        self, tenant_scope: Scope, actor: Who, intake_id: FromPath[UUID]
+        self,
+        tenant_scope: Scope,
+        actor: Who,
+        intake_id: FromPath[UUID],
+        status: ApplicationStatus = None,
     ) -> list[ApplicationOut]:
-        return await service.list_applications(tenant_scope, intake_id, actor=actor)
+        return await service.list_applications(tenant_scope, intake_id, actor=actor, status=status)
+
+    @get(
+        "/applications",
+        **allow(EVERYONE),
+        summary="Your own applications, in every intake",
+    )
+    async def my_applications(self, tenant_scope: Scope, actor: Who) -> list[ApplicationOut]:
+        return await service.my_applications(tenant_scope, actor=actor)
 
     @get(
         "/intakes/{intake_id:uuid}/pairs.csv",

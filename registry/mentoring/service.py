@@ -659,13 +659,16 @@ async def get_application(
 
 
 async def list_applications(
-    scope: TenantScope, intake_id: UUID | str, *, actor: Actor
+    scope: TenantScope, intake_id: UUID | str, *, actor: Actor, status: str | None = None
 ) -> list[ApplicationOut]:
-    """The intake's applications: all of them for readers, one's own for a member."""
+    """The intake's applications (of one status, e.g. the waitlist): all of them for
+    readers, one's own for a member."""
     intake = await _row(scope, MentoringIntake, intake_id, "intake")
     query = scope.select(MentoringApplication).where(
         MentoringApplication.intake == as_uuid(intake["id"])
     )
+    if status is not None:
+        query = query.where(MentoringApplication.status == status)
     if not is_reader(actor):
         query = query.where(MentoringApplication.person == actor.person_id)
     rows = await query.order_by(MentoringApplication.created_at)

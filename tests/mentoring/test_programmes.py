@@ -144,6 +144,14 @@ async def test_alia_scheme_end_to_end(api, factory):
     assert "mentoring.waitlisted" in await _inbox(api, world, waiting)
     waiting_app = await _application(api, prog, left_out["application"], waiting.headers)
     assert waiting_app["status"] == "waitlisted"
+    waitlist = await api.get(
+        f"{prog.base}/intakes/{prog.intake_id}/applications",
+        params={"status": "waitlisted"},
+        headers=coordinator(world),
+    )
+    assert [a["id"] for a in waitlist.json()] == [left_out["application"]]
+    own = await api.get(f"{prog.base}/applications", headers=waiting.headers)
+    assert [a["id"] for a in own.json()] == [left_out["application"]]
     assert waiting_app["waitlist_reason"] == "capacity exhausted"
 
     # A participant sees only their own partnership and application.
