@@ -542,9 +542,9 @@ async def submit_application(
         subject = _subject(data, intake, policy, country, as_of, await _cohort(scope, intake))
         decision = decide(policy, subject, dates, as_of)
         if decision.outcome == "ineligible":
+            refusals = [r.reason for r in decision.rules if r.effect == "ineligible"]
             raise Forbidden(
-                f"the policy {policy.name!r} refuses this application: "
-                + " ".join(decision.reasons)
+                f"the policy {policy.name!r} refuses this application: " + " ".join(refusals)
             )
         status = "accepted" if decision.outcome == "eligible" else "referred"
         fee_currency = domain.fee_currency(policy)
