@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Coroutine
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -68,6 +69,42 @@ def close_due_command(as_of: str | None, tenant: str | None, as_json: bool) -> N
     click.echo(f"{len(run.decided)} decided, {reminded} reminded", err=True)
     if run.failed:
         raise SystemExit(1)
+
+
+@motions_group.command("verify")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--public-key",
+    default=None,
+    help="The tenant's Ed25519 public key (hex), as GET /keys lists it; by default the one "
+    "the file names, which proves integrity but not who signed.",
+)
+def verify_command(path: Path, public_key: str | None) -> None:
+    """Check a decision record offline: PATH is the JSON of GET motions/{id}/decision.
+    Exits 1 naming what does not hold (the hash, the signature, the key)."""
+    from registry.board.decision import record_sha256, verify_record
+
+    try:
+        document = json.loads(path.read_bytes())
+        record = str(document["record"]).encode()
+        signature = bytes.fromhex(document["signature"])
+        key = bytes.fromhex(public_key or document["public_key"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise click.ClickException(f"{path}: not a decision record ({exc})") from None
+    if record_sha256(record) != document.get("sha256"):
+        raise click.ClickException("the record's sha256 differs from the one it names")
+    if not verify_record(record, signature, key):
+        raise click.ClickException(
+            "the signature does not verify: the record was changed, "
+            "or it was signed with another key"
+        )
+    body = json.loads(record)
+    click.echo(
+        f"ok: motion {body['motion']['id']} {body['outcome']} "
+        f"({body['tally']['for']} for, {body['tally']['against']} against, "
+        f"{body['tally']['abstain']} abstaining, {body['tally']['recused']} recused); "
+        f"sha256 {document['sha256']}"
+    )
 
 
 @click.command("board")
