@@ -24,6 +24,7 @@ from registry.matching.model import (
     CAPACITY_EXHAUSTED,
     NO_ELIGIBLE_PARTNER,
     Constraints,
+    MatchingInputError,
     MatchResult,
     Profile,
     Unmatched,
@@ -35,14 +36,13 @@ from registry.matching.scoring import (
     score_matrix,
     scored_pair,
 )
-from tenants.errors import InvalidInput
 
 
 def _check_unique(people: Sequence[Profile], field: str) -> dict[str, Profile]:
     by_id: dict[str, Profile] = {}
     for p in people:
         if p.id in by_id:
-            raise InvalidInput(field, f"{p.id} appears twice")
+            raise MatchingInputError(field, f"{p.id} appears twice")
         by_id[p.id] = p
     return by_id
 
@@ -72,10 +72,10 @@ def prepare(
     mentee_by_id = _check_unique(mentees, "mentees")
     mentor_by_id = _check_unique(mentors, "mentors")
     if set(mentee_by_id) & set(mentor_by_id):
-        raise InvalidInput("mentors", "a person cannot be both mentee and mentor in one run")
+        raise MatchingInputError("mentors", "a person cannot be both mentee and mentor in one run")
     for m in mentors:
         if m.capacity < 1:
-            raise InvalidInput("mentors", f"{m.id} has capacity {m.capacity}; at least 1")
+            raise MatchingInputError("mentors", f"{m.id} has capacity {m.capacity}; at least 1")
 
     capacity_left = {m.id: m.capacity for m in mentors}
     pinned: list[tuple[Profile, Profile]] = []
@@ -84,13 +84,15 @@ def prepare(
         # A pin may name its two ids in either order.
         mentee_id, mentor_id = (a, b) if a in mentee_by_id else (b, a)
         if mentee_id not in mentee_by_id or mentor_id not in mentor_by_id:
-            raise InvalidInput("pinned", f"({a}, {b}) is not a mentee and a mentor of this run")
+            raise MatchingInputError(
+                "pinned", f"({a}, {b}) is not a mentee and a mentor of this run"
+            )
         if frozenset((a, b)) in constraints.forbidden:
-            raise InvalidInput("pinned", f"({a}, {b}) is also a forbidden pair")
+            raise MatchingInputError("pinned", f"({a}, {b}) is also a forbidden pair")
         if mentee_id in pinned_mentees:
-            raise InvalidInput("pinned", f"{mentee_id} is pinned more than once")
+            raise MatchingInputError("pinned", f"{mentee_id} is pinned more than once")
         if capacity_left[mentor_id] == 0:
-            raise InvalidInput("pinned", f"{mentor_id} has more pins than capacity")
+            raise MatchingInputError("pinned", f"{mentor_id} has more pins than capacity")
         capacity_left[mentor_id] -= 1
         pinned_mentees.add(mentee_id)
         pinned.append((mentee_by_id[mentee_id], mentor_by_id[mentor_id]))

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from tenants.errors import InvalidInput
+
 Preference = Literal["interest", "career_stage", "open"]
 Role = Literal["mentor", "mentee", "peer"]
 UnmatchedReason = Literal["no eligible partner", "capacity exhausted", "country cap"]
@@ -16,6 +18,14 @@ UnmatchedReason = Literal["no eligible partner", "capacity exhausted", "country 
 NO_ELIGIBLE_PARTNER: UnmatchedReason = "no eligible partner"
 CAPACITY_EXHAUSTED: UnmatchedReason = "capacity exhausted"
 COUNTRY_CAP: UnmatchedReason = "country cap"
+
+
+class MatchingInputError(InvalidInput, ValueError):
+    """Input the engine cannot honour (ids twice, impossible pins), naming the field.
+
+    An InvalidInput (a 400 naming the field if it reaches the API) and a ValueError, so
+    a caller that treats impossible pins as its own conflict can catch that.
+    """
 
 
 @dataclass(frozen=True)

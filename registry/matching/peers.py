@@ -45,6 +45,7 @@ from registry.matching.model import (
     COUNTRY_CAP,
     NO_ELIGIBLE_PARTNER,
     Constraints,
+    MatchingInputError,
     MatchResult,
     Profile,
     Unmatched,
@@ -57,7 +58,6 @@ from registry.matching.scoring import (
     score_matrix,
     scored_pair,
 )
-from tenants.errors import InvalidInput
 
 # Stands for "not allowed" in gain arithmetic, where -inf would turn into NaN.
 BARRED = -1e15
@@ -89,22 +89,22 @@ def prepare(
     by_id: dict[str, Profile] = {}
     for p in peers:
         if p.id in by_id:
-            raise InvalidInput("peers", f"{p.id} appears twice")
+            raise MatchingInputError("peers", f"{p.id} appears twice")
         by_id[p.id] = p
     cap = constraints.country_cap
     if cap is not None and not 0.0 < cap <= 1.0:
-        raise InvalidInput("country_cap", f"must be a share in (0, 1], not {cap}")
+        raise MatchingInputError("country_cap", f"must be a share in (0, 1], not {cap}")
     pinned: list[tuple[Profile, Profile]] = []
     taken: set[str] = set()
     for a, b in constraints.pinned:
         if a not in by_id or b not in by_id or a == b:
-            raise InvalidInput("pinned", f"({a}, {b}) is not two people of this round")
+            raise MatchingInputError("pinned", f"({a}, {b}) is not two people of this round")
         if by_id[a].country == by_id[b].country:
-            raise InvalidInput("pinned", f"({a}, {b}) live in the same country")
+            raise MatchingInputError("pinned", f"({a}, {b}) live in the same country")
         if frozenset((a, b)) in constraints.forbidden:
-            raise InvalidInput("pinned", f"({a}, {b}) is also a forbidden pair")
+            raise MatchingInputError("pinned", f"({a}, {b}) is also a forbidden pair")
         if a in taken or b in taken:
-            raise InvalidInput("pinned", f"({a}, {b}): someone is pinned more than once")
+            raise MatchingInputError("pinned", f"({a}, {b}): someone is pinned more than once")
         taken |= {a, b}
         pinned.append((by_id[min(a, b)], by_id[max(a, b)]))
 

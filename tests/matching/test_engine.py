@@ -191,6 +191,7 @@ def test_contradictory_pins_are_refused_naming_the_field() -> None:
     with pytest.raises(InvalidInput) as over:
         match_mentoring(mentees, mentors, ALIA, Constraints(pinned=(("e0", "m0"), ("e1", "m0"))))
     assert over.value.field == "pinned"
+    assert isinstance(over.value, ValueError)  # the mentoring room turns it into a 409
     forbidden = Constraints(forbidden=frozenset({frozenset({"e0", "m0"})}), pinned=(("e0", "m0"),))
     with pytest.raises(InvalidInput, match="forbidden"):
         match_mentoring(mentees, mentors, ALIA, forbidden)
@@ -333,3 +334,31 @@ def test_pinned_peers_in_one_country_are_refused() -> None:
     with pytest.raises(InvalidInput) as cap:
         match_peers([a, b], ILN, Constraints(country_cap=1.5))
     assert cap.value.field == "country_cap"
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_peer_rounds_come_within_one_percent_of_the_exact_optimum(seed: int) -> None:
+    from registry.matching.generate import peer_pool
+
+    people = peer_pool(80, 60, seed=seed)
+    constraints = Constraints(country_cap=0.2)
+    result = match_peers(people, ILN, constraints)
+    _check_peer_rules(people, constraints, result)
+    optimum = reference.peer_optimum(peer_engine.prepare(people, ILN, constraints))
+    assert result.total_score <= optimum + 1e-6
+    assert result.total_score >= 0.99 * optimum
+    # Some of the leading country's applicants are turned away by the cap, and say so.
+    assert any(u.reason == "country cap" for u in result.unmatched)
+
+
+def test_rematch_list_is_matched_first() -> None:
+    english = frozenset({"en"})
+    # m1 suits e1 far better, but e2 is on the rematch list and m1 is the only mentor.
+    e1 = Profile("e1", "mentee", frozenset({"a", "b"}), "public", 1, 0, "AU", english, 10.0)
+    e2 = Profile("e2", "mentee", frozenset(), "school", 5, 0, "AU", english, -5.0)
+    m1 = Profile("m1", "mentor", frozenset({"a", "b"}), "public", 3, 9, "AU", english, 10.0)
+    plain = match_mentoring([e1, e2], [m1], ALIA, Constraints())
+    assert [(p.a, p.b) for p in plain.pairs] == [("e1", "m1")]
+    first = match_mentoring([e1, e2], [m1], ALIA, Constraints(), priority=frozenset({"e2"}))
+    assert [(p.a, p.b) for p in first.pairs] == [("e2", "m1")]
+    assert {u.id: u.reason for u in first.unmatched} == {"e1": "capacity exhausted"}
