@@ -106,6 +106,12 @@ async def load_demo() -> DemoResult:
     assert member is not None
     await load_relationships_demo(tenants["alia"], member.id)
 
+    from registry.mous.demo import load_mous_demo
+
+    executive = await service.find_person("executive@alia.example")
+    assert executive is not None
+    await load_mous_demo(tenants["alia"], executive.id)
+
     admin_email = "admin@alia.example"
     admin = await service.find_person(admin_email)
     assert admin is not None
