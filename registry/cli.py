@@ -316,6 +316,7 @@ def _mount() -> None:
     from registry.audit.cli import audit_group, bench_audit_command
     from registry.board.cli import bench_board_command, motions_group
     from registry.matching.bench import bench_matching_command
+    from registry.mentoring.bench import bench_intake_command
     from registry.mentoring.cli import mentoring_group
     from registry.mous.cli import mous_group
     from registry.notifications.cli import notifications_group
@@ -339,6 +340,7 @@ def _mount() -> None:
     bench.add_command(bench_board_command)
     bench.add_command(bench_relationships_command)
     bench.add_command(bench_matching_command)
+    bench.add_command(bench_intake_command)
 
 
 _mount()
