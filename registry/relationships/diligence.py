@@ -206,8 +206,14 @@ def waiting_for(decision: Decision) -> list[str]:
 
 
 def refusals(decision: Decision) -> list[str]:
-    """Why the policy refuses the relationship, if it does."""
-    return [entry.reason for entry in decision.rules if entry.effect == "ineligible"]
+    """Why the policy refuses the relationship, if it does. The approval rule's own
+    reading of the vote is left out: the board's motion (its roll, recusals and
+    tally) decides whether it carried."""
+    return [
+        entry.reason
+        for entry in decision.rules
+        if entry.effect == "ineligible" and entry.kind != "approval"
+    ]
 
 
 def priority_reasons(decision: Decision) -> list[str]:

@@ -117,8 +117,24 @@ async def test_pacific_request_is_screened_clean_prioritised_and_referred(api, w
     assert again.status_code == 409
     assert again.json()["detail"].startswith("cannot submit a request that is referred")
 
+    # The board carries the motion: nothing holds or blocks it, so it is approved.
+    vote = await api.put(
+        f"{base(world)}/motions/{request['motion_id']}/vote",
+        json={"choice": "for"},
+        headers=world[Role.BOARD].headers,
+    )
+    assert vote.status_code == 200, vote.text
+    request = await stories.get_request(api, world, request["id"])
+    assert request["state"] == "approved" and request["decided_at"]
+    assert request["outcome_reason"] == f"the board carried motion {request['motion_id']}"
+    assert request["decision"]["outcome"] == "eligible"  # the vote is on the Decision now
+    scope = TenantScope(world.tenant.id, world.slug)
+    assert await request_clearance(scope, request["id"]) is None
+    inbox = await _inbox(api, world, Role.MEMBER)
+    assert any(n["kind"] == "relationship_request.approved" for n in inbox)
+
     actions = await _events(api, world, request["id"])
-    for action in ("created", "submit", "receive", "attested", "refer"):
+    for action in ("created", "submit", "receive", "attested", "refer", "approve"):
         assert f"relationship_request.{action}" in actions
 
 
