@@ -30,7 +30,7 @@ import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import click
 
@@ -91,7 +91,7 @@ async def _work(mentees: int) -> dict[str, Any]:
         people.append(grant.person.id)
     timings: list[float] = []
     for n, person in enumerate(people):
-        role = "mentee" if n < mentees else "mentor"
+        role: Literal["mentee", "mentor"] = "mentee" if n < mentees else "mentor"
         body = ApplicationIn(
             role=role,
             interests=rng.sample(INTERESTS, 2),

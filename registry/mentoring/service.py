@@ -298,8 +298,20 @@ async def create_intake(
         "ends_on": data.ends_on,
     }
     dates = domain.plan_intake(policy, data.starts_on, given)
+    term = policy.term()
     async with write_transaction():
         await lock_head(scope.tenant_id)
+        if term is not None and term.rounds_per_year is not None:
+            year = data.starts_on.year
+            starts = await scope.select(MentoringIntake, MentoringIntake.starts_on).where(
+                MentoringIntake.scheme == as_uuid(scheme["id"])
+            )
+            if sum(_date(r["starts_on"]).year == year for r in starts) >= term.rounds_per_year:
+                raise InvalidInput(
+                    "starts_on",
+                    f"the policy {policy.name!r} runs {term.rounds_per_year} intake(s) a "
+                    f"year and {year} has them already",
+                )
         row = await scope.create(
             MentoringIntake,
             scheme=as_uuid(scheme["id"]),

@@ -284,6 +284,17 @@ async def test_aasw_program_formalises_informal_pairs(api, factory):
         headers=coordinator(world),
     )
     assert april.status_code == 400 and april.json()["errors"][0]["field"] == "starts_on"
+    # The program runs once a year.
+    twice = await api.post(
+        f"{prog.base}/schemes/{prog.scheme_id}/intakes",
+        json={
+            "name": "Again",
+            "starts_on": prog.intake["starts_on"],
+            "applications_open": prog.intake["applications_open"],
+        },
+        headers=coordinator(world),
+    )
+    assert twice.status_code == 400 and "1 intake(s) a year" in twice.json()["detail"]
     next_year = str(int(prog.intake["starts_on"][:4]) + 1)
     closed = await api.post(
         f"{prog.base}/schemes/{prog.scheme_id}/intakes",
