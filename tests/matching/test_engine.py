@@ -362,3 +362,15 @@ def test_rematch_list_is_matched_first() -> None:
     first = match_mentoring([e1, e2], [m1], ALIA, Constraints(), priority=frozenset({"e2"}))
     assert [(p.a, p.b) for p in first.pairs] == [("e2", "m1")]
     assert {u.id: u.reason for u in first.unmatched} == {"e1": "capacity exhausted"}
+
+
+@settings(max_examples=60, deadline=None)
+@given(peer_rounds(max_size=8))
+def test_small_peer_rounds_are_matched_optimally(run: tuple) -> None:
+    people, constraints, priority = run
+    # Without pins: pins may break the cap, which brute force would then refuse.
+    unpinned = Constraints(constraints.forbidden, (), constraints.country_cap)
+    problem = peer_engine.prepare(people, ILN, unpinned, priority)
+    mate, _ = peer_engine.solve(problem)
+    found = sum(float(problem.objective[i, j]) for i, j in mate.items() if i < j)
+    assert math.isclose(found, _brute_force_peers(problem), abs_tol=1e-6)
