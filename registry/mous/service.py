@@ -208,7 +208,10 @@ async def list_mous(
         query = query.where(Mou.state == state)
     if partner_id is not None:
         parties = scope.select(MouParty, MouParty.mou).where(MouParty.partner == partner_id)
-        query = query.where(Mou.id.is_in([as_uuid(r["mou"]) for r in await parties] or [None]))
+        with_partner = [as_uuid(r["mou"]) for r in await parties]
+        if not with_partner:
+            return [], None
+        query = query.where(Mou.id.is_in(with_partner))
     rows = await query.order_by(Mou.reference).limit(limit + 1).offset(offset)
     items = await _rows_out(scope, rows[:limit])
     return items, (offset + limit if len(rows) > limit else None)
@@ -726,10 +729,11 @@ async def on_approval_decided(
             scope.tenant_id, "mou.not_approved", "mou", subject_id, {"motion": [None, motion_id]}
         )
         return
-    states.check(states.APPROVE, row["state"])
     hold = await request_hold(scope, row["request"])
+    if row["state"] not in states.APPROVE.sources:
+        hold = f"the MOU is {row['state']}, no longer a draft"
     if hold is not None:
-        # The board's vote stands in its record; the MOU stays a draft.
+        # The board's vote stands in its record; the MOU stays as it is.
         await actor.record(
             scope.tenant_id,
             "mou.approval_blocked",
