@@ -62,7 +62,8 @@ def mentee_form(csrf: str, **changes: str) -> dict[str, object]:
 
 
 def location(response: httpx.Response) -> str:
-    assert response.status_code == 303, response.text[:2000]
+    problem = re.search(r'<div class="error-summary".*?</div>', response.text, re.S)
+    assert response.status_code == 303, problem.group(0) if problem else response.text[:2000]
     return response.headers["location"]
 
 
