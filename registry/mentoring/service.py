@@ -1354,7 +1354,8 @@ async def _transition(
     in_breach: UUID | None = None,
 ) -> PartnershipOut:
     """One named transition of a partnership, checked for state and role, with its audit
-    event (`mentoring.partnership.<name>`) in the same transaction."""
+    event (`mentoring.partnership.<event>`: accepted_by_party when only one party has
+    accepted yet) in the same transaction."""
     as_of = await local_today(scope)
     async with write_transaction():
         await lock_head(scope.tenant_id)

@@ -270,3 +270,14 @@ async def test_concurrent_publications_and_applications_do_not_double_up(api, fa
         f"{prog.base}/partnerships/", params={"intake": prog.intake_id}, headers=coordinator(world)
     )
     assert len(made.json()) == 1
+
+
+async def test_a_round_with_planned_places_caps_each_country_at_application(api, factory):
+    world = await factory.tenant("cap")
+    prog = await programme(api, world, "iln-peer", planned_places=5)
+    first = await person(factory, world, "au1")
+    await apply(api, prog, first, "peer", country="AU")
+    second = await person(factory, world, "au2")
+    refused = await apply(api, prog, second, "peer", expect=403, country="AU")
+    assert "No country may have more than 20%" in refused["detail"]
+    await apply(api, prog, second, "peer", country="NZ")
