@@ -19,6 +19,9 @@ from policies.rules.places import CountryCapRule
 from policies.rules.timing import MilestonesRule, WindowRule
 from tenants.errors import Conflict, InvalidInput
 
+#: The years an intake's dates may fall in (the policy engine's own bounds).
+MIN_YEAR, MAX_YEAR = 1900, 2999
+
 #: Days after the intake's end by which the evaluation is due, when the policy says
 #: nothing (ALIA's "within 2 weeks").
 EVALUATION_DAYS = 14
@@ -76,6 +79,9 @@ def plan_intake(policy: Policy, starts_on: date, given: dict[str, date | None]) 
     leaves open default to: applications open two months before the start and close the
     day before it, the midway review halfway, the evaluation 14 days after the end.
     """
+    for name, day in (("starts_on", starts_on), *given.items()):
+        if day is not None and not MIN_YEAR <= day.year <= MAX_YEAR:
+            raise InvalidInput(name, f"a date between {MIN_YEAR} and {MAX_YEAR} is expected")
     term = policy.term()
     if term is not None and term.start_months and starts_on.month not in term.start_months:
         months = ", ".join(str(m) for m in term.start_months)

@@ -165,3 +165,9 @@ def test_informal_peers_at_home_are_not_pinned():
         _applicant("w", "peer", "P4", country="FJ", pair_with="P3"),
     ]
     assert informal_pairs(pool) == [("w", "z")]
+
+
+def test_dates_far_out_are_refused_by_name():
+    with pytest.raises(InvalidInput) as refused:
+        domain.plan_intake(load_preset("alia-mentoring"), date(9999, 12, 31), {})
+    assert refused.value.field == "starts_on"
