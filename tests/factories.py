@@ -97,7 +97,9 @@ class TenantFactory:
             world[Role.COORDINATOR].person_id,
             world[Role.MEMBER].person_id,
         )
-        world.participation = await seed_participation(tenant)
+        world.participation = await seed_participation(
+            tenant, world[Role.BOARD].person_id, world[Role.MEMBER].person_id
+        )
         world.relationships = await seed_relationships(TenantScope(tenant.id, str(tenant.slug)))
         return world
 

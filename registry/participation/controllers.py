@@ -50,7 +50,9 @@ from tenants.scope import TenantScope
 EVERYONE = ALL_ROLES
 ISSUERS = (Role.ADMIN, Role.COORDINATOR)
 FLAG_READERS = (Role.ADMIN, Role.COORDINATOR, Role.EXECUTIVE, Role.AUDITOR)
-PARTNERSHIP = "/partnerships/{partnership_id:uuid}"
+#: A partnership lives at the mentoring room's URL; its meetings, hours, surveys
+#: and certificates hang below it.
+PARTNERSHIP = "/mentoring/partnerships/{partnership_id:uuid}"
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

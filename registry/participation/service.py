@@ -11,9 +11,10 @@ before they reach the database and never enter the audit log.
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 from uuid import UUID
@@ -22,6 +23,7 @@ from piccolo.table import Table
 
 from registry.audit.canonical import loads_canonical
 from registry.audit.ledger import Actor, lock_head
+from registry.mentoring import service as mentoring
 from registry.mentoring.tables import MentoringIntake, MentoringPartnership, MentoringScheme
 from registry.notifications.service import notify, people_with_role
 from registry.participation import access
@@ -73,6 +75,8 @@ from tenants.roles import Role
 from tenants.scope import TenantScope
 from tenants.tables import Person, Tenant
 
+log = logging.getLogger(__name__)
+
 FLAG_KIND = "no_meeting_60_days"
 T = TypeVar("T", bound=Table)
 
@@ -83,6 +87,26 @@ def _today() -> date:
 
 def _note_context(note_id: UUID) -> str:
     return f"participation_meeting_note:{note_id}"
+
+
+# --- the partnership's own state --------------------------------------------------------
+
+Step = Callable[..., Awaitable[Any]]
+
+
+async def _advance(
+    scope: TenantScope, partnership_id: UUID, steps: tuple[Step, ...], actor: Actor
+) -> None:
+    """Move the partnership on through the mentoring room's own transitions (which
+    check its state and the actor and record their audit events), after what caused it
+    has been stored. When its rules refuse (say, the intake has ended), the partnership
+    stays as it is and the coordinator moves it by hand; what was logged stands."""
+    for step in steps:
+        try:
+            await step(scope, partnership_id, actor=actor)
+        except Conflict as refused:
+            log.info("partnership %s stays as it is: %s", partnership_id, refused.detail)
+            return
 
 
 # --- meetings ---------------------------------------------------------------------------
@@ -223,6 +247,9 @@ async def log_meeting(
             await _resolve_flags(
                 scope, view.id, f"a meeting held on {held_on.isoformat()} was logged"
             )
+    if view.state == "accepted":
+        # The first meeting is the contact that makes an accepted partnership active.
+        await _advance(scope, view.id, (mentoring.activate_partnership,), actor)
     return _meeting_out(row, {row.id: notes} if has_notes and notes else {})
 
 
@@ -611,7 +638,23 @@ async def answer_survey(
             row.id,
             {"kind": [None, kind], "questions_answered": [None, len(clean)]},
         )
+        answers_in = await scope.count(SurveyResponse).where(SurveyResponse.survey == row.id)
+    if answers_in == len(set(view.parties)):
+        await _advance(scope, view.id, _REVIEWED[kind].get(view.state, ()), actor)
     return await _survey_out(scope, view, kind, row, actor, today)
+
+
+#: Once both parties have answered: the mentoring transitions that follow, by state.
+#: Both answering the end-of-intake evaluation of a pair never marked completed
+#: completes it first.
+_REVIEWED: dict[str, dict[str, tuple[Step, ...]]] = {
+    "midway": {"active": (mentoring.record_midway_review,)},
+    "evaluation": {
+        "active": (mentoring.complete_partnership, mentoring.record_evaluation),
+        "midway_review_done": (mentoring.complete_partnership, mentoring.record_evaluation),
+        "completed": (mentoring.record_evaluation,),
+    },
+}
 
 
 # --- the daily job: flags, surveys opening, reminders -----------------------------------

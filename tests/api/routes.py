@@ -148,7 +148,7 @@ VALID_BODY: dict[tuple[str, str], Any] = {
         "subject": {"kind": "applicant", "role": "mentor"},
         "as_of": "2025-02-01",
     },
-    ("POST", "/api/v1/t/{tenant:str}/partnerships/{partnership_id:uuid}/meetings"): {
+    ("POST", "/api/v1/t/{tenant:str}/mentoring/partnerships/{partnership_id:uuid}/meetings"): {
         "held_on": "2025-03-11",
         "minutes": 30,
         "mode": "phone",

@@ -43,7 +43,7 @@ async def story(factory):
 
 async def test_a_party_logs_meetings_and_both_see_hours_in_their_categories(api, story):
     pair, base = story["pair"], story["base"]
-    url = f"{base}/partnerships/{pair.id}/meetings"
+    url = f"{base}/mentoring/partnerships/{pair.id}/meetings"
     first = await api.post(
         url,
         json={"held_on": "2025-03-04", "minutes": 60, "mode": "in_person", "notes": "my secret"},
@@ -67,7 +67,9 @@ async def test_a_party_logs_meetings_and_both_see_hours_in_their_categories(api,
     assert [m["my_notes"] for m in mentor_list] == [None, None]
     assert [m["my_notes"] for m in mentee_list] == ["my secret", None]
     assert [m["minutes"] for m in staff_list] == [60, 90]
-    hours = (await api.get(f"{base}/partnerships/{pair.id}/hours", headers=story["mentee"])).json()
+    hours = (
+        await api.get(f"{base}/mentoring/partnerships/{pair.id}/hours", headers=story["mentee"])
+    ).json()
     by_role = {h["role"]: h for h in hours}
     assert by_role["mentee"]["hours"] == by_role["mentor"]["hours"] == 2.5
     assert by_role["mentee"]["category"] == "Category 1"
@@ -77,7 +79,7 @@ async def test_a_party_logs_meetings_and_both_see_hours_in_their_categories(api,
 
 
 async def test_bad_meetings_are_refused_naming_the_field(api, story):
-    url = f"{story['base']}/partnerships/{story['pair'].id}/meetings"
+    url = f"{story['base']}/mentoring/partnerships/{story['pair'].id}/meetings"
     cases = [
         ({"held_on": "2025-03-04", "minutes": 0, "mode": "video"}, "minutes"),
         ({"held_on": "2025-03-04", "minutes": 30, "mode": "telepathy"}, "mode"),
@@ -93,10 +95,12 @@ async def test_bad_meetings_are_refused_naming_the_field(api, story):
 async def test_strangers_do_not_see_the_partnership_and_staff_cannot_log(api, story):
     base, pair = story["base"], story["pair"]
     for path in ("meetings", "hours", "surveys", "calendar"):
-        response = await api.get(f"{base}/partnerships/{pair.id}/{path}", headers=story["stranger"])
+        response = await api.get(
+            f"{base}/mentoring/partnerships/{pair.id}/{path}", headers=story["stranger"]
+        )
         assert response.status_code == 404, (path, response.text)
     response = await api.post(
-        f"{base}/partnerships/{pair.id}/meetings",
+        f"{base}/mentoring/partnerships/{pair.id}/meetings",
         json={"held_on": "2025-03-05", "minutes": 30, "mode": "phone"},
         headers=story["coordinator"],
     )
@@ -126,7 +130,9 @@ async def test_hours_export_and_calendar(api, story):
     assert len(own.content.decode("utf-8-sig").strip().splitlines()) == 2  # header and self
     bad = await api.get(f"{base}/hours/export", params={"format": "pdf"}, headers=story["mentee"])
     assert bad.status_code == 400
-    ics = await api.get(f"{base}/partnerships/{pair.id}/calendar", headers=story["mentor"])
+    ics = await api.get(
+        f"{base}/mentoring/partnerships/{pair.id}/calendar", headers=story["mentor"]
+    )
     assert ics.status_code == 200 and ics.headers["content-type"].startswith("text/calendar")
     events = Calendar.from_ical(ics.content).walk("VEVENT")
     assert [e.decoded("dtstart") for e in events] == [date(2025, 3, 4), date(2025, 4, 1)]
@@ -137,7 +143,7 @@ async def test_evaluation_survey_is_answered_once_by_each_party(api, story):
     scope, pair, base = story["scope"], story["pair"], story["base"]
     await service.run_daily(scope, actor=OPERATOR, today=date(2025, 9, 30))
     surveys = (
-        await api.get(f"{base}/partnerships/{pair.id}/surveys", headers=story["mentee"])
+        await api.get(f"{base}/mentoring/partnerships/{pair.id}/surveys", headers=story["mentee"])
     ).json()
     evaluation = next(s for s in surveys if s["kind"] == "evaluation")
     assert evaluation["id"] and evaluation["due_on"] == "2025-10-14"
@@ -160,10 +166,12 @@ async def test_evaluation_survey_is_answered_once_by_each_party(api, story):
 
 async def test_certificate_download_and_public_verification(api, story):
     base, pair = story["base"], story["pair"]
-    refused = await api.post(f"{base}/partnerships/{pair.id}/certificates", headers=story["mentee"])
+    refused = await api.post(
+        f"{base}/mentoring/partnerships/{pair.id}/certificates", headers=story["mentee"]
+    )
     assert refused.status_code == 403
     issued = await api.post(
-        f"{base}/partnerships/{pair.id}/certificates", headers=story["coordinator"]
+        f"{base}/mentoring/partnerships/{pair.id}/certificates", headers=story["coordinator"]
     )
     assert issued.status_code == 201, issued.text
     mentee_cert = next(c for c in issued.json() if c["role"] == "mentee")

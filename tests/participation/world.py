@@ -127,14 +127,13 @@ async def partnership(
     return Pair(row.id, scheme.id, intake.id, a, b)
 
 
-async def seed_participation(tenant: Tenant) -> dict[str, UUID]:
-    """A completed AASW partnership of the tenant with a meeting (and a private note),
-    its evaluation survey opened and a certificate issued: the objects behind
-    `partnership_id` (this one), `meeting_id`, `survey_id` and `certificate_id`."""
+async def seed_participation(tenant: Tenant, mentor: UUID, mentee: UUID) -> dict[str, UUID]:
+    """A completed AASW partnership of two of the tenant's people with a meeting (and a
+    private note), its evaluation survey opened and a certificate issued: the objects
+    behind `partnership_id` (this one), `meeting_id`, `survey_id` and `certificate_id`.
+    Existing people, so that the world's membership stays one person per role."""
     scope = TenantScope(tenant.id, str(tenant.slug))
-    pair = await partnership(
-        scope, await person(tenant, "mentor"), await person(tenant, "mentee"), state="completed"
-    )
+    pair = await partnership(scope, mentor, mentee, state="completed")
     meeting = await service.log_meeting(
         scope,
         pair.id,
