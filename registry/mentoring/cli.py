@@ -11,7 +11,11 @@ import click
 
 T = TypeVar("T")
 
-mentoring_group = click.Group("mentoring", help="Mentoring schemes: fee runs and exports.")
+AS_OF_HELP = "The day of the run (default: today in the association's time zone)."
+
+mentoring_group = click.Group(
+    "mentoring", help="Mentoring schemes: fee runs, closing ended intakes, exports."
+)
 
 
 def _run(coro: Coroutine[Any, Any, T]) -> T:
@@ -31,7 +35,9 @@ def _day(value: str | None) -> date | None:
 
 @mentoring_group.command("charge-fees")
 @click.option("--tenant", "slug", default=None, help="Only this tenant (default: every tenant).")
-@click.option("--as-of", "as_of", default=None, help="The day of the run (default: today, UTC).")
+@click.option(
+    "--as-of", "as_of", default=None, help="The day of the run (default: today, the association's)."
+)
 def charge_fees_command(slug: str | None, as_of: str | None) -> None:
     """Charge every mentee fee that is due and whose charging date has come.
 
@@ -43,23 +49,55 @@ def charge_fees_command(slug: str | None, as_of: str | None) -> None:
     async def charge() -> list[tuple[str, int]]:
         from registry.audit.ledger import OPERATOR
         from registry.mentoring.service import charge_due_fees, local_today
-        from tenants.scope import TenantScope
-        from tenants.service import get_tenant
-        from tenants.tables import Tenant
 
-        if slug is not None:
-            tenants = [await get_tenant(slug)]
-        else:
-            tenants = await Tenant.objects().where(Tenant.status == "active").order_by(Tenant.slug)
         counts: list[tuple[str, int]] = []
-        for tenant in tenants:
-            scope = TenantScope(tenant.id, str(tenant.slug))
+        for scope in await _scopes(slug):
             charged = await charge_due_fees(scope, day or await local_today(scope), actor=OPERATOR)
-            counts.append((str(tenant.slug), len(charged)))
+            counts.append((scope.slug, len(charged)))
         return counts
 
     for name, count in _run(charge()):
         click.echo(f"{name}\t{count} fees charged")
+
+
+@mentoring_group.command("close-ended")
+@click.option("--tenant", "slug", default=None, help="Only this tenant (default: every tenant).")
+@click.option(
+    "--as-of", "as_of", default=None, help="The day of the run (default: today, the association's)."
+)
+def close_ended_command(slug: str | None, as_of: str | None) -> None:
+    """Complete every active partnership whose intake has ended.
+
+    Nothing continues past an intake's end: run it daily from cron. A partnership that
+    never became active is left as it is (its transitions are refused after the end).
+    Prints one line per tenant."""
+    day = _day(as_of)
+
+    async def close() -> list[tuple[str, int]]:
+        from registry.audit.ledger import OPERATOR
+        from registry.mentoring.service import complete_ended, local_today
+
+        counts: list[tuple[str, int]] = []
+        for scope in await _scopes(slug):
+            done = await complete_ended(scope, day or await local_today(scope), actor=OPERATOR)
+            counts.append((scope.slug, len(done)))
+        return counts
+
+    for name, count in _run(close()):
+        click.echo(f"{name}\t{count} partnerships completed")
+
+
+async def _scopes(slug: str | None) -> list[Any]:
+    """The scope of one tenant, or of every active tenant."""
+    from tenants.scope import TenantScope
+    from tenants.service import get_tenant
+    from tenants.tables import Tenant
+
+    if slug is not None:
+        tenants = [await get_tenant(slug)]
+    else:
+        tenants = await Tenant.objects().where(Tenant.status == "active").order_by(Tenant.slug)
+    return [TenantScope(tenant.id, str(tenant.slug)) for tenant in tenants]
 
 
 @mentoring_group.command("export-pairs")

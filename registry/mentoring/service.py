@@ -1605,6 +1605,24 @@ async def terminate_partnership(
     )
 
 
+ENDED_LIVE_SQL = (
+    "SELECT x.id FROM mentoring_partnership x JOIN mentoring_intake i ON i.id = x.intake"
+    " WHERE x.tenant = {tenant} AND i.ends_on < {}"
+    " AND x.state IN ('active', 'midway_review_done') ORDER BY x.created_at"
+)
+
+
+async def complete_ended(scope: TenantScope, as_of: date, *, actor: Actor) -> list[UUID]:
+    """Complete every partnership still running after its intake's end: the
+    association's involvement ends with the intake (the job behind
+    `accord mentoring close-ended`). Each is one `complete` transition, audited."""
+    done: list[UUID] = []
+    for row in await scope.rows(ENDED_LIVE_SQL, as_of):
+        await complete_partnership(scope, as_uuid(row["id"]), actor=actor)
+        done.append(as_uuid(row["id"]))
+    return done
+
+
 # --- fees -------------------------------------------------------------------------------
 
 

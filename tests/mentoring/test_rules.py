@@ -281,3 +281,45 @@ async def test_a_round_with_planned_places_caps_each_country_at_application(api,
     refused = await apply(api, prog, second, "peer", expect=403, country="AU")
     assert "No country may have more than 20%" in refused["detail"]
     await apply(api, prog, second, "peer", country="NZ")
+
+
+async def test_close_ended_completes_what_runs_past_the_intakes_end(api, factory):
+    import os
+    import subprocess
+    import sys
+    from datetime import date, timedelta
+
+    world = await factory.tenant("ended")
+    story = await matched_pair(api, factory, world, "alia-mentoring")
+    prog = story.programme
+    await act(api, prog, story.partnership_id, "activate", story.mentee.headers)
+    ends_on = date.fromisoformat(prog.intake["ends_on"])
+
+    def close(as_of: date) -> str:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "registry.cli",
+                "mentoring",
+                "close-ended",
+                "--tenant",
+                world.slug,
+                "--as-of",
+                as_of.isoformat(),
+            ],
+            capture_output=True,
+            text=True,
+            env=os.environ,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert "0 partnerships completed" in close(ends_on)
+    assert "1 partnerships completed" in close(ends_on + timedelta(days=1))
+    done = await api.get(
+        f"{prog.base}/partnerships/{story.partnership_id}", headers=story.mentee.headers
+    )
+    assert done.json()["state"] == "completed" and done.json()["completed_at"]
+    assert "0 partnerships completed" in close(ends_on + timedelta(days=2))

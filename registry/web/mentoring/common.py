@@ -77,6 +77,27 @@ async def names(scope: TenantScope, people: list[UUID]) -> dict[UUID, str]:
     return {as_uuid(r["id"]): str(r["name"] or r["email"]) for r in rows}
 
 
+MEMBER_BY_EMAIL_SQL = (
+    "SELECT DISTINCT p.id FROM person p JOIN membership m ON m.person = p.id"
+    " WHERE m.tenant = {tenant} AND lower(p.email) = {}"
+)
+
+
+async def members_by_email(
+    scope: TenantScope, field: str, text: str, errors: dict[str, str]
+) -> list[UUID]:
+    """The members named by e-mail addresses (separated by commas, spaces or lines);
+    an address that is no member's is named next to the field."""
+    found: list[UUID] = []
+    for address in text.replace(",", " ").split():
+        rows = await scope.rows(MEMBER_BY_EMAIL_SQL, address.lower())
+        if not rows:
+            errors[field] = f"{address} is not the address of a member of the association"
+            return []
+        found.append(as_uuid(rows[0]["id"]))
+    return list(dict.fromkeys(found))
+
+
 def breakdown_rows(breakdown: dict[str, float]) -> list[tuple[str, float]]:
     """The non-zero parts of a score, in words, largest first."""
     parts = [(BREAKDOWN_LABELS.get(k, k.replace("_", " ")), v) for k, v in breakdown.items()]

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+import msgspec
 from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
@@ -33,6 +34,7 @@ from registry.web.mentoring.common import (
     SECTORS,
     as_party,
     form_needs,
+    members_by_email,
     names,
     policy_of,
     roles_for,
@@ -293,8 +295,17 @@ class MentoringPages(TenantPages):
         needs = form_needs(await policy_of(tenant_scope, scheme))
         values, multi = await forms.read(request)
         data, errors = forms.application_form(values, multi, scheme.mode, needs)
+        avoid = await members_by_email(tenant_scope, "avoid", values.get("avoid", ""), errors)
+        partner = await members_by_email(
+            tenant_scope, "pair_with", values.get("pair_with", ""), errors
+        )
+        if len(partner) > 1:
+            errors["pair_with"] = "Name one person: the one you already work with"
         refusal, status = "", 400
-        if data is not None:
+        if data is not None and not errors:
+            data = msgspec.structs.replace(
+                data, avoid=avoid, pair_with=partner[0] if partner else None
+            )
             try:
                 made = await mentoring.submit_application(
                     tenant_scope, intake_id, data, actor=actor

@@ -166,9 +166,18 @@ async def test_set_up_apply_match_accept_meet_and_certify(live_server, world):
         panel = await mentee.get(f"/t/{slug}/")
         assert "Apply to" not in panel.text  # the panel points to the mentoring page
         assert "No partnership yet" in panel.text
-        location(await mentee.post(apply_url, data=mentee_form(mentee_csrf)))
+        stranger = await mentee.post(
+            apply_url, data=mentee_form(mentee_csrf, avoid="nobody@example.org")
+        )
+        assert "not the address of a member" in field_error(stranger.text, "avoid")
+        avoid = world[Role.COORDINATOR].email.upper()
+        location(await mentee.post(apply_url, data=mentee_form(mentee_csrf, avoid=avoid)))
 
         async with browser_for(live_server, world[Role.COORDINATOR].email) as (staff, csrf):
+            pairs_csv = re.search(
+                r'href="(/api/v1/[^"]+/pairs.csv)"', (await staff.get(intake_url)).text
+            )
+            assert pairs_csv
             dashboard = await staff.get(f"/t/{slug}/")
             assert "ALIA Mentoring, 2027" in dashboard.text
             assert "2 applications" in dashboard.text
