@@ -28,7 +28,7 @@ _PLAIN = [
     (re.compile(r"^Expected `str` of length >= (\d+)$"), r"Use at least \1 characters"),
     (re.compile(r"^Expected `int` >= (\d+)$"), r"Enter a number of at least \1"),
     (re.compile(r"^Expected `int` <= (\d+)$"), r"Enter a number of at most \1"),
-    (re.compile(r"^Expected `(int|float)`.*got `(str|null)`$"), "Enter a number"),
+    (re.compile(r"^Expected `(int|float)[^`]*`, got `str`$"), "Enter a number"),
     (re.compile(r"^Expected `date`.*$"), "Enter a date as YYYY-MM-DD"),
     (re.compile(r"^Invalid enum value .*$"), "Choose one of the options"),
     (re.compile(r"^Expected `str` matching regex .*$"), "This is not in the expected form"),

@@ -20,12 +20,15 @@ from registry.http.tenancy import Caller, allow
 from registry.mous import service as mous
 from registry.mous import states as mou_states
 from registry.mous.controllers import EXECUTIVE, MOU_KEEPERS, MOU_READERS
-from registry.mous.schemas import MouOut, ReviewDecisionIn, ReviewOut
+from registry.mous.schemas import MouIn, MouOut, ReviewDecisionIn, ReviewOut
+from registry.relationships import partners
+from registry.relationships import service as relationships
 from registry.web.forms import Form
-from registry.web.relationships.common import confirmed, people, to_struct, trail
+from registry.web.relationships.common import confirmed, people, to_struct, trail, values
+from registry.web.relationships.requests import ASSISTANCE, SDGS
 from registry.web.rendering import page
 from registry.web.tenancy import WEB_TENANT_PATH, TenantPages
-from tenants.errors import Conflict, InvalidInput
+from tenants.errors import Conflict, InvalidInput, NotFound
 from tenants.scope import TenantScope
 
 PAGE_SIZE = 50
@@ -48,6 +51,19 @@ REVIEW_DECISIONS = [
 ]
 BENEFITS = [("yes", "Yes"), ("no", "No")]
 MOU_SUBJECTS = ("mou_approval", "mou_renewal", "mou_termination")
+MOU_KINDS = [("bilateral", "Bilateral (one partner)"), ("multi_party", "Multi-party")]
+MOU_TEXT = (
+    "title",
+    "kind",
+    "request_id",
+    "working_relationships",
+    "shared_interests",
+    "common_understanding",
+    "non_endorsement",
+    "effective_date",
+    "expires_on",
+    "review_interval_months",
+)
 
 
 async def reviews_coming_due(
@@ -163,6 +179,94 @@ class MouPages(TenantPages):
             status=status,
         )
 
+    async def _draft_form(
+        self,
+        request: Request[Any, Any, Any],
+        scope: TenantScope,
+        form: dict[str, Any],
+        errors: dict[str, str],
+        status: int = 200,
+    ) -> Template:
+        known = await partners.list_partners(scope, limit=200, offset=0)
+        return await page(
+            request,
+            "relationships/mou_new.html",
+            title="Draft an MOU",
+            form=form,
+            errors=errors,
+            kinds=MOU_KINDS,
+            partner_choices=[(str(p.id), f"{p.name} ({p.country})") for p in known.items],
+            assistance_choices=ASSISTANCE,
+            sdg_choices=SDGS,
+            status=status,
+        )
+
+    @get("/new", **allow(MOU_KEEPERS))
+    async def new_mou(
+        self,
+        request: Request[Any, Any, Any],
+        tenant_scope: NamedDependency[TenantScope],
+        actor: NamedDependency[Actor],
+        from_request: Annotated[
+            str | None, QueryParameter(name="request_id", max_length=40)
+        ] = None,
+    ) -> Template:
+        """A draft, filled from the relationship request it comes from, if named."""
+        today = mous.today()
+        form: dict[str, Any] = {
+            "kind": "bilateral",
+            "parties": [],
+            "assistance": [],
+            "sdgs": [],
+            "effective_date": today.isoformat(),
+            "expires_on": today.replace(year=today.year + 3).isoformat(),
+        }
+        if from_request:
+            try:
+                source = await relationships.get_request(tenant_scope, from_request, actor)
+            except NotFound:
+                source = None
+            if source is not None:
+                form.update(
+                    request_id=str(source.id),
+                    title=f"MOU with {source.partner.name}",
+                    kind="multi_party" if source.kind == "multi_party_mou" else "bilateral",
+                    parties=[str(source.partner.id)],
+                    shared_interests=source.shared_interests,
+                    assistance=source.assistance,
+                    sdgs=[str(n) for n in source.sdgs],
+                )
+        return await self._draft_form(request, tenant_scope, form, {})
+
+    @post("/", **allow(MOU_KEEPERS), status_code=303)
+    async def create_mou(
+        self,
+        request: Request[Any, Any, Any],
+        tenant_scope: NamedDependency[TenantScope],
+        actor: NamedDependency[Actor],
+    ) -> Template | Redirect:
+        submitted = await Form.read(request)
+        form: dict[str, Any] = {k: submitted.text(k) for k in MOU_TEXT}
+        for many in ("parties", "assistance", "sdgs"):
+            form[many] = await values(request, many)
+        data: dict[str, Any] = {k: v for k, v in form.items() if v not in ("", [])}
+        data["parties"] = form["parties"]
+        data["sdgs"] = [int(n) for n in form["sdgs"] if n.isdigit()]
+        if form["review_interval_months"].isdigit():
+            data["review_interval_months"] = int(form["review_interval_months"])
+        errors: dict[str, str] = {}
+        if not form["parties"]:
+            errors["parties"] = "Choose the partner organisations that are parties"
+        draft = to_struct(MouIn, data, errors, lambda path: path.split("[")[0])
+        if draft is not None and not errors:
+            try:
+                created = await mous.create_mou(tenant_scope, draft, actor=actor)
+            except InvalidInput as exc:
+                errors[exc.field] = exc.message
+            else:
+                return Redirect(f"/t/{tenant_scope.slug}/mous/{created.id}", status_code=303)
+        return await self._draft_form(request, tenant_scope, form, errors, status=400)
+
     @get("/{mou_id:uuid}", **allow(MOU_READERS))
     async def show_mou(
         self,
@@ -176,8 +280,29 @@ class MouPages(TenantPages):
         notice = {
             "approved": "The MOU is approved, sanctioned by the board's carried motion.",
             "reviewed": "The review was recorded.",
+            "review_opened": "The review is open: record it below.",
         }.get(done or "", "")
         return await self._show(request, tenant_scope, caller, mou, notice=notice)
+
+    @post("/{mou_id:uuid}/reviews", **allow(MOU_KEEPERS, 409), status_code=303)
+    async def start_review(
+        self,
+        request: Request[Any, Any, Any],
+        tenant_scope: NamedDependency[TenantScope],
+        caller: NamedDependency[Caller],
+        actor: NamedDependency[Actor],
+        mou_id: FromPath[UUID],
+    ) -> Template | Redirect:
+        """Open the review now, before the daily job would (a review is not undone,
+        but it only asks a question: no confirmation)."""
+        mou = await mous.get_mou(tenant_scope, mou_id)
+        try:
+            await mous.start_review(tenant_scope, mou_id, actor=actor)
+        except Conflict as exc:
+            return await self._show(
+                request, tenant_scope, caller, mou, refusal=exc.detail, status=409
+            )
+        return Redirect(f"/t/{tenant_scope.slug}/mous/{mou_id}?done=review_opened", status_code=303)
 
     @post("/{mou_id:uuid}/approval", **allow(EXECUTIVE, 409), status_code=303)
     async def approve(

@@ -408,6 +408,7 @@ class RequestPages(TenantPages):
             attestations={a.kind: a for a in shown.attestations},
             who=await people(scope),
             assistance_words=dict(ASSISTANCE),
+            kind_words=dict(REQUEST_KINDS),
             sdg_words=dict(SDGS),
             may_diligence=may_diligence,
             grounds=[(g, g.capitalize()) for g in NON_DISCRIMINATION_GROUNDS],

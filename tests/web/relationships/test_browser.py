@@ -7,11 +7,11 @@ test-artifacts/screenshots/ (the web room's fixtures and helpers, tests/web/).""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 
 from tenants.roles import Role
-from tests.board.support import mou_body
 from tests.relationships import stories
 from tests.web.helpers import give_password
 from tests.web.relationships.world import held_request, relationships_world
@@ -35,11 +35,6 @@ async def test_board_approval_story(chromium, live_server, factory, api, un_list
     world = await relationships_world(factory, api, "e2e-board")
     request = await held_request(api, world)
     await stories.complete_due_diligence(api, world, request["id"])
-    base = stories.base(world)
-    body = mou_body(request["partner"]["id"], request_id=request["id"], title="ALIA and FLA MOU")
-    made = await api.post(f"{base}/mous", json=body, headers=world[Role.COORDINATOR].headers)
-    assert made.status_code == 201, made.text
-    mou_id, reference = made.json()["id"], made.json()["reference"]
     people = [world[Role.COORDINATOR], world[Role.EXECUTIVE], *world.directors]
     for person in people:
         await give_password(person.email)
@@ -114,16 +109,51 @@ async def test_board_approval_story(chromium, live_server, factory, api, un_list
     context, tab = await as_person(chromium, live_server, world[Role.EXECUTIVE].email, world.slug)
     await tab.goto(f"/t/{world.slug}/requests/{request['id']}")
     assert "approved" in await tab.locator(".lede").inner_text()
+    await tab.get_by_role("link", name="Draft the MOU it asked for").click()
+    assert await tab.get_by_label("Title").input_value() == "MOU with Fiji Library Association"
+    await tab.get_by_label("Expires on").fill("2020-01-01")  # before it takes effect
+    await tab.get_by_role("button", name="Save the draft").click()
+    await tab.locator("#expires_on-error").wait_for(state="visible")
+    # The summary of the errors takes the focus, so a screen reader reads it first.
+    assert await tab.evaluate("() => document.activeElement.className") == "error-summary"
+    await shoot(tab, "mou-draft-error")
+    await tab.get_by_label("Expires on").fill(f"{date.today().year + 3}-12-31")
+    await tab.get_by_role("button", name="Save the draft").click()
+    await tab.get_by_role("heading", name="Approval").wait_for()
+    mou_url = tab.url
     await tab.get_by_role("navigation").get_by_role("link", name="MOUs").click()
     await tab.get_by_role("heading", name="Reviews coming due").wait_for()
     await assert_accessible_basics(tab)
     await shoot(tab, "mou-register")
-    await tab.get_by_role("link", name=reference).click()
+    await tab.goto(mou_url)
     await tab.get_by_role("button", name="Approve through the board's motion").click()
     await tab.get_by_role("button", name="Yes, approve the MOU").click()
     await tab.get_by_text("The MOU is approved").wait_for()
     assert await tab.locator("#mou-state").inner_text() == "approved"
-    assert mou_id in tab.url
+    mou_id = tab.url.split("/mous/", 1)[1].split("?", 1)[0]
     await assert_accessible_basics(tab)
     await shoot(tab, "mou")
+    await context.close()
+
+    # The same pages on a phone: nothing wider than the screen.
+    context = await chromium.new_context(
+        base_url=live_server, viewport={"width": 375, "height": 740}, is_mobile=True
+    )
+    tab = await context.new_page()
+    await sign_in(tab, world[Role.EXECUTIVE].email)
+    await tab.wait_for_url(f"**/t/{world.slug}/")
+    motion_id = (await stories.get_request(api, world, request["id"]))["motion_id"]
+    case_id = request["cases"][0]["id"]
+    for path, name in (
+        (f"/requests/{request['id']}", "phone-relationship-request"),
+        (f"/screening-cases/{case_id}", "phone-screening-case"),
+        (f"/motions/{motion_id}", "phone-board-motion"),
+        (f"/mous/{mou_id}", "phone-mou"),
+    ):
+        await tab.goto(f"/t/{world.slug}{path}")
+        overflow = await tab.evaluate(
+            "() => document.documentElement.scrollWidth - window.innerWidth"
+        )
+        await shoot(tab, name)
+        assert overflow <= 1, (path, overflow)
     await context.close()

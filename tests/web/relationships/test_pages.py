@@ -334,3 +334,43 @@ async def test_mou_approval_through_the_request_motion_and_its_review(
         assert done.status_code == 303
         words = text_of((await client.get(done.headers["location"])).text)
         assert "The review was recorded." in words and "State: active" in words
+        reopened = await client.post(
+            f"/t/{world.slug}/mous/{world.mou_id}/reviews", data={"csrf_token": csrf}
+        )
+        assert reopened.status_code == 303
+        words = text_of((await client.get(reopened.headers["location"])).text)
+        assert "The review is open" in words and "State: under review" in words
+
+        # A draft from the form: every mistake beside its field, then saved.
+        drafted = await client.get(f"/t/{world.slug}/mous/new?request_id={request['id']}")
+        assert 'value="MOU with Tonga Library Association"' in drafted.text
+        bad = await client.post(
+            f"/t/{world.slug}/mous",
+            data={
+                "csrf_token": csrf,
+                "title": "",
+                "kind": "bilateral",
+                "effective_date": "2027-01-01",
+                "expires_on": "2026-01-01",
+            },
+        )
+        assert bad.status_code == 400
+        assert field_error(bad.text, "parties")
+        draft = {
+            "csrf_token": csrf,
+            "title": "Second MOU",
+            "kind": "bilateral",
+            "parties": [partner["id"]],
+            "sdgs": ["4"],
+            "effective_date": "2027-01-01",
+            "expires_on": "2030-01-01",
+        }
+        mous_url = f"/t/{world.slug}/mous"
+        not_a_number = await client.post(mous_url, data={**draft, "review_interval_months": "six"})
+        assert "Enter a number" in field_error(not_a_number.text, "review_interval_months")
+        wrong_dates = await client.post(mous_url, data={**draft, "expires_on": "2026-01-01"})
+        assert "after the effective date" in field_error(wrong_dates.text, "expires_on")
+        saved = await client.post(mous_url, data=draft)
+        assert saved.status_code == 303, text_of(saved.text)[:1500]
+        words = text_of((await client.get(saved.headers["location"])).text)
+        assert "Second MOU" in words and "State: draft" in words and "ALIA" not in words
