@@ -112,6 +112,10 @@ async def load_demo() -> DemoResult:
     assert executive is not None
     await load_mous_demo(tenants["alia"], executive.id)
 
+    from registry.participation.demo import load_participation_demo
+
+    await load_participation_demo(tenants)
+
     admin_email = "admin@alia.example"
     admin = await service.find_person(admin_email)
     assert admin is not None
