@@ -1524,6 +1524,27 @@ async def _part(
             app["id"],
             {"rematch": [bool(app["rematch"]), True]},
         )
+        if app["fee_state"] == "due" and not still:
+            # The allocation the fee rested on is gone: nothing is taken unless a new
+            # partner is allocated and accepted, when it falls due again.
+            await _set_application(
+                scope,
+                app,
+                {
+                    MentoringApplication.fee_state: "not_due",
+                    MentoringApplication.fee_due_from: None,
+                    MentoringApplication.fee_due_by: None,
+                    MentoringApplication.fee_changed_at: datetime.now(UTC),
+                },
+            )
+            await actor.record(
+                scope.tenant_id,
+                "mentoring.fee.not_due",
+                "mentoring_application",
+                app["id"],
+                {"fee_state": ["due", "not_due"]},
+                "the partner left before the fee was charged",
+            )
     coordinators = await people_with_role(scope, Role.COORDINATOR)
     link = f"/t/{scope.slug}/mentoring/partnerships/{row['id']}"
     if stayers:

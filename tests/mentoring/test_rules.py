@@ -205,6 +205,11 @@ async def test_the_rematch_list_is_matched_first(api, factory):
         body={"reason": "changed jobs"},
     )
     assert gone["state"] == "withdrawn" and gone["ended_by"] == str(story.mentor.person_id)
+    # The mentee's fee rested on that allocation: not due until a new one is accepted.
+    left_app = await api.get(
+        f"{prog.base}/applications/{gone['application_b']}", headers=story.mentee.headers
+    )
+    assert left_app.json()["fee"]["state"] == "not_due" and left_app.json()["rematch"]
     # One new mentor, and a new mentee who would suit them better than the one left.
     mentor = await person(factory, world, "newmentor")
     await apply(
