@@ -171,3 +171,20 @@ def test_dates_far_out_are_refused_by_name():
     with pytest.raises(InvalidInput) as refused:
         domain.plan_intake(load_preset("alia-mentoring"), date(9999, 12, 31), {})
     assert refused.value.field == "starts_on"
+
+
+def test_a_coordinators_pin_wins_over_an_informal_pair():
+    from registry.mentoring.pool import propose
+
+    pool = [
+        _applicant("e1", "mentee", "P1", pair_with="P2"),
+        _applicant("m1", "mentor", "P2", pair_with="P1"),
+        _applicant("m2", "mentor", "P3"),
+    ]
+    informal = propose("mentor-mentee", "alia-mentoring", pool, [])
+    assert [(p.a, p.b, p.pinned) for p in informal.pairs] == [("e1", "m1", True)]
+    chosen = propose("mentor-mentee", "alia-mentoring", pool, [("e1", "m2")])
+    assert [(p.a, p.b, p.pinned) for p in chosen.pairs] == [("e1", "m2", True)]
+    avoided = [*pool[:1], _applicant("m1", "mentor", "P2", pair_with="P1", avoid={"P1"}), pool[2]]
+    result = propose("mentor-mentee", "alia-mentoring", avoided, [])
+    assert [(p.a, p.b) for p in result.pairs] == [("e1", "m2")]
