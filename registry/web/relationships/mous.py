@@ -5,6 +5,7 @@ the review form and the executive's approval through the request's carried motio
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Annotated, Any
 from uuid import UUID
@@ -20,7 +21,7 @@ from registry.http.tenancy import Caller, allow
 from registry.mous import service as mous
 from registry.mous import states as mou_states
 from registry.mous.controllers import EXECUTIVE, MOU_KEEPERS, MOU_READERS
-from registry.mous.schemas import MouIn, MouOut, ReviewDecisionIn, ReviewOut
+from registry.mous.schemas import MouIn, MouOut, ReviewDecisionIn, ReviewOut, SigningIn
 from registry.relationships import partners
 from registry.relationships import service as relationships
 from registry.web.forms import Form
@@ -51,6 +52,17 @@ REVIEW_DECISIONS = [
 ]
 BENEFITS = [("yes", "Yes"), ("no", "No")]
 MOU_SUBJECTS = ("mou_approval", "mou_renewal", "mou_termination")
+_SIGNATORY = re.compile(r"^signatories\[(\d+)\]\.?(\w*)")
+
+
+def _signing_field(path: str) -> str:
+    """`signatories[1].signed_on` is the form's `sig-1-signed_on`."""
+    found = _SIGNATORY.match(path)
+    if found and found.group(2):
+        return f"sig-{found.group(1)}-{found.group(2)}"
+    return "signatories" if path.startswith("signatories") else path
+
+
 MOU_KINDS = [("bilateral", "Bilateral (one partner)"), ("multi_party", "Multi-party")]
 MOU_TEXT = (
     "title",
@@ -166,6 +178,7 @@ class MouPages(TenantPages):
             motions=sorted(motions, key=lambda m: m.opened_at),
             request_motion=request_motion,
             may_keep=caller.has(*MOU_KEEPERS),
+            signing_sides=list(enumerate(["the association", *(p.name for p in mou.parties)])),
             is_executive=caller.has(*EXECUTIVE),
             review_decisions=REVIEW_DECISIONS,
             benefits=BENEFITS,
@@ -281,6 +294,8 @@ class MouPages(TenantPages):
             "approved": "The MOU is approved, sanctioned by the board's carried motion.",
             "reviewed": "The review was recorded.",
             "review_opened": "The review is open: record it below.",
+            "signed": "The signing was recorded.",
+            "activated": "The MOU is in force.",
         }.get(done or "", "")
         return await self._show(request, tenant_scope, caller, mou, notice=notice)
 
@@ -303,6 +318,69 @@ class MouPages(TenantPages):
                 request, tenant_scope, caller, mou, refusal=exc.detail, status=409
             )
         return Redirect(f"/t/{tenant_scope.slug}/mous/{mou_id}?done=review_opened", status_code=303)
+
+    @post("/{mou_id:uuid}/signing", **allow(MOU_KEEPERS, 409), status_code=303)
+    async def sign(
+        self,
+        request: Request[Any, Any, Any],
+        tenant_scope: NamedDependency[TenantScope],
+        caller: NamedDependency[Caller],
+        actor: NamedDependency[Actor],
+        mou_id: FromPath[UUID],
+    ) -> Template | Redirect:
+        """The signed MOU: one signatory for the association (row 0) and one for each
+        party, and the sha256 of the signed document."""
+        mou = await mous.get_mou(tenant_scope, mou_id)
+        submitted = await Form.read(request)
+        form = {k: v.strip() for k, v in submitted.fields.items() if k.startswith("sig-")}
+        form["document_sha256"] = submitted.text("document_sha256")
+        rows: list[dict[str, Any]] = []
+        for index, party in enumerate([None, *(p.partner_id for p in mou.parties)]):
+            row = {k: form.get(f"sig-{index}-{k}", "") for k in ("name", "position", "signed_on")}
+            rows.append({"partner_id": None if party is None else str(party), **row})
+        errors: dict[str, str] = {}
+        signing = to_struct(
+            SigningIn,
+            {"signatories": rows, "document_sha256": form["document_sha256"]},
+            errors,
+            _signing_field,
+        )
+        if signing is not None:
+            try:
+                await mous.sign(tenant_scope, mou_id, signing, actor=actor)
+            except InvalidInput as exc:
+                errors[_signing_field(exc.field)] = exc.message
+            except Conflict as exc:
+                return await self._show(
+                    request, tenant_scope, caller, mou, refusal=exc.detail, status=409
+                )
+            else:
+                return Redirect(
+                    f"/t/{tenant_scope.slug}/mous/{mou_id}?done=signed", status_code=303
+                )
+        return await self._show(
+            request, tenant_scope, caller, mou, form=form, errors=errors, status=400
+        )
+
+    @post("/{mou_id:uuid}/activation", **allow(EXECUTIVE, 409), status_code=303)
+    async def activate(
+        self,
+        request: Request[Any, Any, Any],
+        tenant_scope: NamedDependency[TenantScope],
+        caller: NamedDependency[Caller],
+        actor: NamedDependency[Actor],
+        mou_id: FromPath[UUID],
+    ) -> Template | Redirect:
+        mou = await mous.get_mou(tenant_scope, mou_id)
+        if not confirmed((await Form.read(request)).fields):
+            return await self._show(request, tenant_scope, caller, mou, confirming="activation")
+        try:
+            await mous.activate(tenant_scope, mou_id, actor=actor)
+        except Conflict as exc:
+            return await self._show(
+                request, tenant_scope, caller, mou, refusal=exc.detail, status=409
+            )
+        return Redirect(f"/t/{tenant_scope.slug}/mous/{mou_id}?done=activated", status_code=303)
 
     @post("/{mou_id:uuid}/approval", **allow(EXECUTIVE, 409), status_code=303)
     async def approve(

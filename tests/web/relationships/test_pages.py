@@ -5,6 +5,7 @@ what cannot be undone, and what each role sees on its dashboard."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 
@@ -311,6 +312,36 @@ async def test_mou_approval_through_the_request_motion_and_its_review(
         assert done.status_code == 303
         words = text_of((await client.get(done.headers["location"])).text)
         assert "State: approved" in words and "the board's motion" in words
+
+        # Signed by both sides (each mistake beside its field), then brought into force.
+        today = date.today().isoformat()
+        signing = {
+            "csrf_token": csrf,
+            "sig-0-name": "Chief Executive",
+            "sig-0-position": "CEO",
+            "sig-0-signed_on": today,
+            "sig-1-name": "",
+            "sig-1-signed_on": today,
+            "document_sha256": "not a hash",
+        }
+        bad = await client.post(f"{url}/signing", data=signing)
+        assert bad.status_code == 400
+        assert field_error(bad.text, "sig-1-name") == "This is required"
+        bad = await client.post(f"{url}/signing", data={**signing, "sig-1-name": "S. Tonga"})
+        assert field_error(bad.text, "document_sha256")
+        signed = await client.post(
+            f"{url}/signing",
+            data={**signing, "sig-1-name": "S. Tonga", "document_sha256": "ab" * 32},
+        )
+        assert signed.status_code == 303, text_of(signed.text)[:1500]
+        words = text_of((await client.get(signed.headers["location"])).text)
+        assert "State: signed" in words and "S. Tonga" in words and "ab" * 32 in words
+        asked = await client.post(f"{url}/activation", data={"csrf_token": csrf})
+        assert "Yes, bring it into force" in asked.text
+        active = await client.post(f"{url}/activation", data={"csrf_token": csrf, "confirm": "yes"})
+        assert active.status_code == 303
+        words = text_of((await client.get(active.headers["location"])).text)
+        assert "The MOU is in force." in words and "State: active" in words
 
     # The tenant's seeded MOU is under review: its review is recorded from the page.
     review_url = f"/t/{world.slug}/mous/{world.mou_id}/reviews/{world.review_id}/decision"
