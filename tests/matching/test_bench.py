@@ -25,6 +25,8 @@ def test_bench_prints_one_json_line_per_case_with_the_figures() -> None:
             "12",
             "--reference-size",
             "40",
+            "--repeat",
+            "1",
         ],
     )
     assert result.exit_code == 0, result.output
