@@ -212,7 +212,6 @@ State = Literal[
 ]
 Actor = Literal["party", "coordinator"]
 LIVE: tuple[State, ...] = ("proposed", "accepted", "active", "midway_review_done")
-ENDED: tuple[State, ...] = ("completed", "evaluated", "withdrawn", "terminated")
 
 
 @dataclass(frozen=True)
