@@ -525,6 +525,10 @@ async def _questions(
     ]
 
 
+def _stored_window(row: Survey, kind: SurveyKind) -> SurveyWindow:
+    return SurveyWindow(kind, access.as_day(row.opens_on), access.as_day(row.due_on))
+
+
 def _response_out(row: SurveyResponse, due_on: date) -> ResponseOut:
     return ResponseOut(
         person_id=as_uuid(row.person),
@@ -549,7 +553,8 @@ async def _survey_out(
     actor: Actor,
     today: date,
 ) -> SurveyOut:
-    window = _window(view, kind)
+    # An opened survey keeps the dates it was opened with, whatever the intake says now.
+    window = _window(view, kind) if row is None else _stored_window(row, kind)
     responses: list[SurveyResponse] = []
     if row is not None:
         responses = await scope.objects(SurveyResponse).where(SurveyResponse.survey == row.id)
@@ -821,6 +826,7 @@ async def _open_and_remind(
                     link=f"/t/{scope.slug}/surveys/{row.id}",
                 )
                 continue
+            window = _stored_window(row, kind)
             if row.reminded_at is not None or today < window.remind_on or not wanted:
                 continue
             answered = {
