@@ -194,3 +194,34 @@ async def test_mentoring_story(chromium, live_server, factory):
     await assert_accessible_basics(anyone)
     await shoot(anyone, "mentoring-verify")
     await public.close()
+
+
+async def test_mentoring_pages_fit_a_phone(chromium, live_server, factory):
+    """The pages a participant opens on a phone do not scroll sideways (wide tables
+    scroll inside their own box)."""
+    world = await factory.tenant("e2e-mentoring-phone")
+    slug = world.slug
+    member = world[Role.MEMBER]
+    await give_password(member.email)
+    seeded = world.mentoring
+    context = await chromium.new_context(
+        base_url=live_server, viewport={"width": 375, "height": 740}, is_mobile=True
+    )
+    tab = await context.new_page()
+    try:
+        await sign_in(tab, member.email)
+        await tab.wait_for_url(f"**/t/{slug}/")
+        for path, name in (
+            (f"/t/{slug}/mentoring", "phone-mentoring"),
+            (f"/t/{slug}/mentoring/intakes/{seeded['intake_id']}/apply", "phone-mentoring-apply"),
+            (f"/t/{slug}/mentoring/partnerships/{seeded['partnership_id']}", "phone-partnership"),
+            ("/verify/", "phone-verify"),
+        ):
+            await tab.goto(path)
+            overflow = await tab.evaluate(
+                "() => document.documentElement.scrollWidth - window.innerWidth"
+            )
+            assert overflow <= 1, (path, overflow)
+            await shoot(tab, name)
+    finally:
+        await context.close()
