@@ -11,8 +11,9 @@ from registry.audit.ledger import OPERATOR
 from registry.notifications.tables import Notification
 from registry.participation import service
 from registry.participation.tables import Certificate, Flag, MeetingNote
-from tenants.database import fetch
+from tenants.database import fetch, write_transaction
 from tenants.errors import Conflict, Forbidden, InvalidInput, NotFound
+from tenants.keys import rotate_tenant_keys
 from tenants.roles import Role
 from tenants.scope import TenantScope
 from tests.participation.world import partnership, person
@@ -257,3 +258,17 @@ async def test_certificates_only_for_finished_pairs_and_verify(factory):
     assert [c.id for c in mine] == [mentee.id]
     with pytest.raises(NotFound):
         await service.get_certificate(scope, mentee.id, pair.actor(pair.a))
+
+
+async def test_certificates_and_notes_outlive_a_key_rotation(factory):
+    world = await factory.tenant("rot")
+    scope = scope_of(world)
+    pair = await new_pair(world, state="completed")
+    meeting = await log(world, pair, pair.b, date(2025, 3, 5), 60, notes="before rotation")
+    [issued, _] = await service.issue_certificates(scope, pair.id, actor=OPERATOR)
+    async with write_transaction():
+        await rotate_tenant_keys(world.tenant.id, actor=OPERATOR)
+    check = await service.verify_certificate(issued.code)
+    assert check.status == "valid"
+    mine = await service.get_meeting(scope, meeting.id, pair.actor(pair.b))
+    assert mine.my_notes == "before rotation"
