@@ -22,7 +22,7 @@ from registry.web.auth import (
     web_session,
 )
 from registry.web.forms import Form
-from registry.web.rendering import PAGE_ERRORS, page
+from registry.web.rendering import PAGE_ERRORS, PAGE_HEADERS, page
 from tenants import sessions
 from tenants.errors import InvalidInput, TooManyAttempts, Unauthorized
 from tenants.settings import load_settings
@@ -74,6 +74,7 @@ class AccountPages(Controller):
 
     include_in_schema = False
     exception_handlers = PAGE_ERRORS
+    response_headers = PAGE_HEADERS
 
     @get("/", opt=PAGE, guards=[web_session])
     async def start(self, request: Request[Any, Any, Any]) -> Redirect:

@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import Request, Response
+from litestar.datastructures import ResponseHeader
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
@@ -28,6 +29,23 @@ log = logging.getLogger("accord.web")
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
+
+
+#: Headers of every page: only this site's own scripts, styles and forms (the pages
+#: have no inline script), never inside another site's frame, and pages (which may
+#: show a new token once) are not kept in caches.
+PAGE_HEADERS = [
+    ResponseHeader(
+        name="Content-Security-Policy",
+        value=(
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+            " form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+        ),
+    ),
+    ResponseHeader(name="X-Content-Type-Options", value="nosniff"),
+    ResponseHeader(name="Referrer-Policy", value="same-origin"),
+    ResponseHeader(name="Cache-Control", value="no-store"),
+]
 
 
 def template_config() -> TemplateConfig[JinjaTemplateEngine]:

@@ -7,7 +7,7 @@ from litestar import Controller
 
 from registry.http.tenancy import TenantRoutes, tenant_guard
 from registry.web.auth import PAGE, web_session
-from registry.web.rendering import PAGE_ERRORS
+from registry.web.rendering import PAGE_ERRORS, PAGE_HEADERS
 
 WEB_TENANT_PATH = "/t/{tenant:str}"
 
@@ -21,3 +21,4 @@ class TenantPages(Controller):
     include_in_schema = False
     opt = PAGE
     exception_handlers = PAGE_ERRORS
+    response_headers = PAGE_HEADERS

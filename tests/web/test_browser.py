@@ -37,10 +37,17 @@ async def chromium() -> AsyncIterator[object]:
 
 @pytest.fixture
 async def page(chromium, live_server):
+    """A tab; at the end, no page may have logged an error (a script that failed, or
+    anything the Content-Security-Policy refused)."""
     context = await chromium.new_context(base_url=live_server, accept_downloads=True)
     tab = await context.new_page()
+    errors: list[str] = []
+    tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    tab.on("pageerror", lambda e: errors.append(str(e)))
     yield tab
     await context.close()
+    # The sign-in page with a wrong password answers 401, which Chromium logs.
+    assert [e for e in errors if "status of 401" not in e and "status of 400" not in e] == []
 
 
 async def shoot(tab, name: str) -> Path:
