@@ -29,7 +29,6 @@ from registry.web.rendering import page
 from registry.web.tenancy import WEB_TENANT_PATH, TenantPages
 from tenants.scope import TenantScope
 from tenants.service import get_tenant
-from tenants.tables import Person
 
 EVENTS_PAGE = 50
 Text = Annotated[str | None, Parameter(max_length=200)]
@@ -84,12 +83,16 @@ class AuditPages(TenantPages):
         zone = (await get_tenant(scope.slug)).time_zone
         start, end = period(filters.get("since"), filters.get("until"), zone, errors)
         actor_id: str | None = None
+        members = await member_addresses(scope)
         if filters.get("who"):
-            found = await Person.select(Person.id).where(Person.email == filters["who"].lower())
+            # Only this association's members: the page must not tell whether an
+            # address has an account elsewhere on the platform.
+            wanted = filters["who"].lower()
+            found = [person for person, email in members.items() if email == wanted]
             if found:
-                actor_id = str(found[0]["id"])
+                actor_id = str(found[0])
             else:
-                errors["who"] = "No person has this e-mail address"
+                errors["who"] = "No member of this association has this e-mail address"
         rows: list[Any] = []
         next_offset = None
         if not errors:
@@ -105,7 +108,7 @@ class AuditPages(TenantPages):
                 scope, where, limit=EVENTS_PAGE, offset=offset
             )
             # Members by e-mail; a former member's id is shown as it is.
-            people = {str(pid): email for pid, email in (await member_addresses(scope)).items()}
+            people = {str(pid): email for pid, email in members.items()}
             rows = [(event, report_row(event, people)) for event in events]
         more = None
         if next_offset is not None:

@@ -179,6 +179,16 @@ async def test_auditor_filters_events_and_downloads_a_verifiable_export(live_ser
         assert "policy.changed" in events.text and "membership.granted" not in events.text
         bad = await client.get(url, params={"since": "yesterday"})
         assert "YYYY-MM-DD" in field_error(bad.text, "since")
+        stranger = await client.get(url, params={"who": "nobody@example.org"})
+        assert "No member of this association" in field_error(stranger.text, "who")
+        admin = world[Role.ADMIN].email
+        signed_in = await client.get(url, params={"who": admin, "action": "auth.signed_in"})
+        assert signed_in.status_code == 200
+        assert "<code>auth.signed_in</code>" not in signed_in.text  # admin never signed in
+        mine = await client.get(
+            url, params={"who": world[Role.AUDITOR].email, "action": "auth.signed_in"}
+        )
+        assert "<code>auth.signed_in</code>" in mine.text
         backwards = await client.get(
             f"{url}/export", params={"export_since": "2026-02-01", "export_until": "2026-01-01"}
         )
