@@ -21,9 +21,10 @@ from registry.http.tenancy import Caller, allow
 from registry.mous import service as mous
 from registry.mous import states as mou_states
 from registry.mous.controllers import EXECUTIVE, MOU_KEEPERS, MOU_READERS
-from registry.mous.schemas import MouIn, MouOut, ReviewDecisionIn, ReviewOut, SigningIn
+from registry.mous.schemas import MotionIn, MouIn, MouOut, ReviewDecisionIn, ReviewOut, SigningIn
 from registry.relationships import partners
 from registry.relationships import service as relationships
+from registry.relationships.records import now
 from registry.web.forms import Form
 from registry.web.relationships.common import confirmed, people, to_struct, trail, values
 from registry.web.relationships.requests import ASSISTANCE, SDGS
@@ -62,6 +63,17 @@ def _signing_field(path: str) -> str:
         return f"sig-{found.group(1)}-{found.group(2)}"
     return "signatories" if path.startswith("signatories") else path
 
+
+#: What the executive may put to the board from each state (the service checks again).
+PROPOSALS = {
+    "draft": [("approval", "Its approval")],
+    "approved": [("termination", "Its termination")],
+    "signed": [("termination", "Its termination")],
+    "active": [("renewal", "Its renewal"), ("termination", "Its termination")],
+    "renewed": [("renewal", "Its renewal"), ("termination", "Its termination")],
+    "under_review": [("renewal", "Its renewal"), ("termination", "Its termination")],
+}
+MOTION_DAYS = 14
 
 MOU_KINDS = [("bilateral", "Bilateral (one partner)"), ("multi_party", "Multi-party")]
 MOU_TEXT = (
@@ -178,6 +190,7 @@ class MouPages(TenantPages):
             motions=sorted(motions, key=lambda m: m.opened_at),
             request_motion=request_motion,
             may_keep=caller.has(*MOU_KEEPERS),
+            proposals=PROPOSALS.get(mou.state, []),
             signing_sides=list(enumerate(["the association", *(p.name for p in mou.parties)])),
             is_executive=caller.has(*EXECUTIVE),
             review_decisions=REVIEW_DECISIONS,
@@ -318,6 +331,63 @@ class MouPages(TenantPages):
                 request, tenant_scope, caller, mou, refusal=exc.detail, status=409
             )
         return Redirect(f"/t/{tenant_scope.slug}/mous/{mou_id}?done=review_opened", status_code=303)
+
+    @post("/{mou_id:uuid}/motions", **allow(EXECUTIVE, 409), status_code=303)
+    async def propose(
+        self,
+        request: Request[Any, Any, Any],
+        tenant_scope: NamedDependency[TenantScope],
+        caller: NamedDependency[Caller],
+        actor: NamedDependency[Actor],
+        mou_id: FromPath[UUID],
+    ) -> Template | Redirect:
+        """Put the MOU's approval, renewal or termination to the board, after a
+        confirmation that says what the board is asked."""
+        mou = await mous.get_mou(tenant_scope, mou_id)
+        submitted = await Form.read(request)
+        form = {k: submitted.text(k) for k in ("purpose", "closes_in_days", "papers", "expires_on")}
+        form["papers"] = submitted.raw("papers").strip()
+        errors: dict[str, str] = {}
+        if not form["purpose"]:
+            errors["purpose"] = "Choose what the board is asked"
+        days = form["closes_in_days"] or str(MOTION_DAYS)
+        if not days.isdigit() or not 1 <= int(days) <= 90:
+            errors["closes_in_days"] = "Enter a number of days between 1 and 90"
+        motion = None
+        if not errors:
+            data: dict[str, Any] = {
+                "purpose": form["purpose"],
+                "closes_at": (now() + timedelta(days=int(days))).isoformat(),
+                "papers": form["papers"],
+            }
+            if form["expires_on"]:
+                data["expires_on"] = form["expires_on"]
+            motion = to_struct(MotionIn, data, errors)
+        if errors or motion is None:
+            return await self._show(
+                request, tenant_scope, caller, mou, form=form, errors=errors, status=400
+            )
+        if not confirmed(submitted.fields):
+            return await self._show(
+                request, tenant_scope, caller, mou, form=form, confirming="motion"
+            )
+        try:
+            motion_id = await mous.propose(tenant_scope, mou_id, motion, actor=actor)
+        except InvalidInput as exc:
+            return await self._show(
+                request,
+                tenant_scope,
+                caller,
+                mou,
+                form=form,
+                errors={exc.field: exc.message},
+                status=400,
+            )
+        except Conflict as exc:
+            return await self._show(
+                request, tenant_scope, caller, mou, form=form, refusal=exc.detail, status=409
+            )
+        return Redirect(f"/t/{tenant_scope.slug}/motions/{motion_id}", status_code=303)
 
     @post("/{mou_id:uuid}/signing", **allow(MOU_KEEPERS, 409), status_code=303)
     async def sign(

@@ -343,6 +343,21 @@ async def test_mou_approval_through_the_request_motion_and_its_review(
         words = text_of((await client.get(active.headers["location"])).text)
         assert "The MOU is in force." in words and "State: active" in words
 
+        # Its renewal or termination goes to the board, after saying what that means.
+        motions_url = f"{url}/motions"
+        renewal = await client.post(
+            motions_url, data={"csrf_token": csrf, "purpose": "renewal", "confirm": "yes"}
+        )
+        assert renewal.status_code == 400
+        assert "new expiry date" in field_error(renewal.text, "expires_on")
+        ending = {"csrf_token": csrf, "purpose": "termination", "papers": "No longer used."}
+        asked = await client.post(motions_url, data=ending)
+        assert "terminated : that cannot be undone" in text_of(asked.text)
+        opened = await client.post(motions_url, data={**ending, "confirm": "yes"})
+        assert opened.status_code == 303 and "/motions/" in opened.headers["location"]
+        words = text_of((await client.get(opened.headers["location"])).text)
+        assert "Termination of" in words and "No longer used." in words
+
     # The tenant's seeded MOU is under review: its review is recorded from the page.
     review_url = f"/t/{world.slug}/mous/{world.mou_id}/reviews/{world.review_id}/decision"
     async with browser_for(live_server, world[Role.COORDINATOR].email) as (client, csrf):
