@@ -861,12 +861,11 @@ async def _decide(
     elif clearance.status == "blocked":
         target = states.REJECTED
         reason = f"motion {motion_id} carried, but {clearance.reason}"
-    elif refusals:
-        target = states.REJECTED
-        reason = f"motion {motion_id} carried, but the policy refuses it: " + " ".join(refusals)
     elif clearance.status in ("held", "not_cleared"):
         # The board said yes; approval waits until screening is settled again
-        # (`after_screening_change` decides it then).
+        # (`after_screening_change` decides it then). Before the policy's refusals: an
+        # open hit at the block score reads as a refusal there, but an open case holds,
+        # and only its adjudication says whether it blocks.
         reason = f"motion {motion_id} carried; approval waits: {clearance.reason}"
         await scope.update(
             RelationshipRequest, {"outcome_reason": reason, "updated_at": now()}
@@ -881,6 +880,9 @@ async def _decide(
         )
         await _store_assessment(scope, row, assessment, actor)
         return
+    elif refusals:
+        target = states.REJECTED
+        reason = f"motion {motion_id} carried, but the policy refuses it: " + " ".join(refusals)
     else:
         target, reason = states.APPROVED, f"the board carried motion {motion_id}"
     transition = states.APPROVE if target == states.APPROVED else states.REJECT

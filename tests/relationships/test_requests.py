@@ -254,3 +254,55 @@ async def test_the_executive_declines_and_the_register_exports(api, world, un_20
         f"{base(world)}/relationships/export", headers=world[Role.MEMBER].headers
     )
     assert member.status_code == 403
+
+
+async def _vote(api, world, motion_id: str, choice: str) -> None:
+    response = await api.put(
+        f"{base(world)}/motions/{motion_id}/vote",
+        json={"choice": choice},
+        headers=world[Role.BOARD].headers,
+    )
+    assert response.status_code == 200, response.text
+
+
+async def test_a_lost_motion_rejects_and_a_case_opened_while_referred_holds_approval(
+    api, world, un_2026
+):
+    lost = await stories.create_partner(api, world, name="Nauru Library Association", country="NR")
+    request = await stories.submitted_and_received(api, world, lost["id"])
+    await stories.complete_due_diligence(api, world, request["id"])
+    request = await stories.refer(api, world, request["id"])
+    await _vote(api, world, request["motion_id"], "against")
+    request = await stories.get_request(api, world, request["id"])
+    assert request["state"] == "rejected"
+    assert request["outcome_reason"] == f"the board did not carry motion {request['motion_id']}"
+
+    partner = await stories.create_partner(
+        api, world, name="Tuvalu Library Association", country="TV"
+    )
+    request = await stories.submitted_and_received(api, world, partner["id"])
+    await stories.complete_due_diligence(api, world, request["id"])
+    request = await stories.refer(api, world, request["id"])
+    # While the board deliberates, an officer joins whose name is on the UN list.
+    added = await _post(
+        api,
+        world,
+        f"/partners/{partner['id']}/officers",
+        {"role": "Treasurer", **stories.UN_LISTED},
+    )
+    assert added.status_code == 201
+    request = await stories.get_request(api, world, request["id"])
+    assert request["state"] == "referred" and request["clearance"]["status"] == "held"
+
+    await _vote(api, world, request["motion_id"], "for")
+    request = await stories.get_request(api, world, request["id"])
+    assert request["state"] == "referred"  # carried, but approval waits for the case
+    assert "carried; approval waits" in request["outcome_reason"]
+
+    [case] = [c for c in request["cases"] if c["status"] == "open"]
+    await stories.adjudicate(
+        api, world, case["id"], "false_positive", "Different person: born 1990 in Funafuti"
+    )
+    request = await stories.get_request(api, world, request["id"])
+    assert request["state"] == "approved"
+    assert request["outcome_reason"] == f"the board carried motion {request['motion_id']}"
