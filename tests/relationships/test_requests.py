@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import uuid
+from typing import Any
 
 from openpyxl import load_workbook
 
@@ -51,7 +52,7 @@ async def test_bad_input_names_the_field_and_stores_nothing(api, world):
         {"title": "Constitution", "sha256": "xyz"},
     )
     assert attachment.status_code == 400 and "sha256" in attachment.text
-    bad_requests = [
+    bad_requests: list[tuple[dict[str, Any], str]] = [
         ({"sdgs": [18]}, "sdgs"),
         (
             {"personnel": [{"name": "X", "kind": "staff", "person_id": str(uuid.uuid4())}]},
