@@ -9,6 +9,7 @@ from uuid import UUID
 
 from policies import Policy
 from policies.rules.eligibility import CommitmentRule, DeclarationsRule, MembershipRule
+from policies.rules.money import FeeRule
 from registry.audit.ledger import Actor
 from registry.mentoring import service as mentoring
 from registry.mentoring.controllers import PARTICIPANTS, READERS, RUNNERS
@@ -146,6 +147,14 @@ async def policy_of(scope: TenantScope, scheme: SchemeOut) -> Policy:
         "policy_name": scheme.policy_name,
     }
     return await mentoring.scheme_policy(scope, row)
+
+
+def pays_fee(policy: Policy, role: str) -> bool:
+    """Whether the scheme's policy charges someone in `role` a fee."""
+    return any(
+        isinstance(rule, FeeRule) and rule.amount > 0 and role in rule.charged_roles
+        for rule in policy.rules
+    )
 
 
 def as_party(actor: Actor) -> Actor:

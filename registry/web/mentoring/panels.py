@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from registry.audit.ledger import Actor
 from registry.mentoring import service as mentoring
+from registry.participation import service as participation
 from registry.web.mentoring.common import STATE_LABELS, as_party, names
 from registry.web.panels import Panel, register_panel
 from registry.web.rendering import NAV, NavItem
@@ -39,7 +40,9 @@ async def coordinator_intakes(scope: TenantScope, caller: Caller) -> dict[str, A
             )
             rows.append((scheme, intake, {r["status"]: int(r["n"]) for r in counts}))
     rows.sort(key=lambda r: r[1].starts_on)
-    return {"intakes": rows, "today": today}
+    # Partnerships with no meeting for 60 days (participation's daily job raises them).
+    flags = await participation.list_flags(scope)
+    return {"intakes": rows, "today": today, "quiet": flags[:SHOWN], "quiet_count": len(flags)}
 
 
 async def my_partnership(scope: TenantScope, caller: Caller) -> dict[str, Any]:

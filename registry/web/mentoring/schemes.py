@@ -36,6 +36,7 @@ from registry.web.mentoring.common import (
     form_needs,
     members_by_email,
     names,
+    pays_fee,
     policy_of,
     roles_for,
 )
@@ -340,6 +341,8 @@ class MentoringPages(TenantPages):
         *,
         notice: str = "",
         refusal: str = "",
+        errors: dict[str, str] | None = None,
+        form: dict[str, Any] | None = None,
         status: int = 200,
     ) -> Template:
         intake = await mentoring.get_intake(scope, application.intake_id)
@@ -357,6 +360,10 @@ class MentoringPages(TenantPages):
             runner=caller.has(*RUNNERS),
             notice=notice,
             refusal=refusal,
+            errors=errors or {},
+            form=form or {},
+            fee_choices=[("", "Choose"), ("charged", "Charged"), ("waived", "Waived")],
+            pays_fee=pays_fee(await policy_of(scope, scheme), application.role),
             status=status,
         )
 
@@ -370,6 +377,7 @@ class MentoringPages(TenantPages):
         application_id: FromPath[UUID],
         submitted: FromQuery[bool] = False,
         admitted: FromQuery[bool] = False,
+        fee: FromQuery[bool] = False,
     ) -> Template:
         found = await mentoring.get_application(tenant_scope, application_id, actor=actor)
         notice = ""
@@ -381,6 +389,8 @@ class MentoringPages(TenantPages):
             )
         elif admitted:
             notice = "The application is admitted to the pool."
+        elif fee:
+            notice = f"The fee is now {found.fee.state.replace('_', ' ')}."
         return await self._application(request, tenant_scope, actor, caller, found, notice=notice)
 
     @post("/applications/{application_id:uuid}/admit", **allow(RUNNERS, 409), status_code=303)
@@ -401,6 +411,38 @@ class MentoringPages(TenantPages):
             )
         return Redirect(
             f"{base(tenant_scope)}/applications/{application_id}?admitted=true", status_code=303
+        )
+
+    @post("/applications/{application_id:uuid}/fee", **allow(RUNNERS, 409), status_code=303)
+    async def set_fee(
+        self,
+        request: Req,
+        tenant_scope: Scope,
+        actor: Who,
+        caller: NamedDependency[Caller],
+        application_id: FromPath[UUID],
+    ) -> Template | Redirect:
+        """A coordinator marks the fee charged (only once due) or waived."""
+        found = await mentoring.get_application(tenant_scope, application_id, actor=actor)
+        values, _ = await forms.read(request)
+        state, note = str(values.get("fee_state", "")), str(values.get("fee_note", ""))
+        errors: dict[str, str] = {}
+        if state not in ("charged", "waived"):
+            errors["fee_state"] = "Choose charged or waived"
+        if len(note) > 2000:
+            errors["fee_note"] = "Use at most 2000 characters"
+        if not errors:
+            try:
+                await mentoring.set_fee(tenant_scope, application_id, state, note, actor=actor)
+            except Conflict as exc:
+                return await self._application(
+                    request, tenant_scope, actor, caller, found, refusal=exc.detail, status=409
+                )
+            return Redirect(
+                f"{base(tenant_scope)}/applications/{application_id}?fee=true", status_code=303
+            )
+        return await self._application(
+            request, tenant_scope, actor, caller, found, errors=errors, form=values, status=400
         )
 
     @get("/applications/{application_id:uuid}/withdraw", **allow(PARTICIPANTS))

@@ -6,12 +6,17 @@ Set-up goes through the mentoring room's API stories (tests/mentoring/stories.py
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from registry.audit.ledger import OPERATOR
+from registry.participation import service as participation
 from tenants.roles import Role
+from tenants.scope import TenantScope
 from tenants.tables import Person
 from tests.mentoring import stories
+from tests.participation.world import partnership, person
 from tests.web.helpers import browser_for, give_password
 from tests.web.mentoring.test_pages import location, text_of
 from tests.web.test_pages import field_error
@@ -50,6 +55,22 @@ async def test_admit_a_referral_then_swap_and_pin_in_the_draft(live_server, api,
         )
         assert again.status_code == 409
         assert "only a referred application is admitted" in again.text
+
+        fee_url = f"/t/{slug}/mentoring/applications/{referred['id']}/fee"
+        unmatched = await staff.post(fee_url, data={"csrf_token": csrf, "fee_state": "charged"})
+        assert unmatched.status_code == 409
+        assert "only a fee that is due is charged" in unmatched.text  # never before a match
+        no_choice = await staff.post(fee_url, data={"csrf_token": csrf})
+        assert "Choose charged or waived" in field_error(no_choice.text, "fee_state")
+        waived = await staff.get(
+            location(
+                await staff.post(
+                    fee_url,
+                    data={"csrf_token": csrf, "fee_state": "waived", "fee_note": "hardship"},
+                )
+            )
+        )
+        assert "The fee is now waived" in waived.text
 
         intake_url = f"/t/{slug}/mentoring/intakes/{prog.intake_id}"
         run_url = location(
@@ -175,3 +196,26 @@ async def test_a_party_answers_the_evaluation(live_server, world):
         assert "your answers are recorded" in done.text
         again = await client.get(url)
         assert "You answered on" in again.text
+
+
+async def test_the_coordinator_sees_a_quiet_partnership_on_the_dashboard(live_server, world):
+    scope = TenantScope(world.tenant.id, world.slug)
+    today = date.today()
+    began = today - timedelta(days=100)
+    pair = await partnership(
+        scope,
+        await person(world.tenant, "quietmentor"),
+        await person(world.tenant, "quietmentee"),
+        state="active",
+        accepted_at=datetime.combine(began, datetime.min.time(), UTC),
+        starts_on=began,
+        midway_review_on=today + timedelta(days=50),
+        ends_on=today + timedelta(days=200),
+        evaluation_due_on=today + timedelta(days=214),
+    )
+    ran = await participation.run_daily(scope, actor=OPERATOR)
+    assert ran.flags_raised >= 1
+    async with browser_for(live_server, world[Role.COORDINATOR].email) as (staff, _):
+        dashboard = await staff.get(f"/t/{world.slug}/")
+        assert "without a meeting for 60 days" in dashboard.text
+        assert f"/mentoring/partnerships/{pair.id}" in dashboard.text
