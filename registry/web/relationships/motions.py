@@ -118,6 +118,19 @@ class MotionPages(TenantPages):
         }.get(done or "", "")
         return await self._show(request, tenant_scope, caller, motion, notice=notice)
 
+    @get("/{motion_id:uuid}/tally", **allow(MOTION_READERS))
+    async def tally(
+        self,
+        tenant_scope: NamedDependency[TenantScope],
+        motion_id: FromPath[UUID],
+    ) -> Template:
+        """The tally alone, for the motion page to refresh in place (HTMX)."""
+        motion = await board.get_motion(tenant_scope, motion_id)
+        return Template(
+            template_name="relationships/motion_tally.html",
+            context={"motion": motion, "slug": tenant_scope.slug, "refreshed": True},
+        )
+
     async def _act(
         self,
         request: Request[Any, Any, Any],

@@ -256,6 +256,9 @@ async def test_findings_referral_votes_with_a_recusal_and_the_signed_decision(
         assert changed.status_code == 303
         words = text_of((await client.get(changed.headers["location"])).text)
         assert "You voted for" in words and "not quorate yet" in words
+        live = await client.get(f"{motion_url}/tally")  # what HTMX swaps in every 30 s
+        assert "<html" not in live.text  # the fragment alone
+        assert 'hx-trigger="every 30s"' in live.text and "not quorate yet" in text_of(live.text)
     async with browser_for(live_server, third.email) as (client, csrf):
         await client.post(
             f"{motion_url}/vote", data={"csrf_token": csrf, "choice": "for", "confirm": "yes"}
@@ -263,6 +266,8 @@ async def test_findings_referral_votes_with_a_recusal_and_the_signed_decision(
         page = (await client.get(motion_url)).text
         words = text_of(page)
         assert "Motion carried" in words
+        settled = (await client.get(f"{motion_url}/tally")).text
+        assert "hx-trigger" not in settled and "The motion was decided (carried)" in settled
         assert "The signed decision" in words and "Verified" in words
         assert re.search(r"<code>[0-9a-f]{64}</code>", page)
         late = await client.post(
