@@ -219,3 +219,25 @@ async def test_the_coordinator_sees_a_quiet_partnership_on_the_dashboard(live_se
         dashboard = await staff.get(f"/t/{world.slug}/")
         assert "without a meeting for 60 days" in dashboard.text
         assert f"/mentoring/partnerships/{pair.id}" in dashboard.text
+
+
+async def test_a_peer_round_is_reviewed_as_peers(live_server, api, factory, world):
+    prog = await stories.programme(api, world, "iln-peer")
+    peers = await stories.applicants(api, factory, prog, "peer", 10)
+    slug = world.slug
+    await give_password(peers[0][0].email)
+    async with browser_for(live_server, peers[0][0].email) as (member, _):
+        page = await member.get(f"/t/{slug}/mentoring/applications/{peers[0][1]['id']}")
+        assert "Your application" in page.text
+        overview = await member.get(f"/t/{slug}/mentoring")
+        assert "iln-peer scheme, Intake: peer" in text_of(overview.text)
+    async with browser_for(live_server, world[Role.COORDINATOR].email) as (staff, csrf):
+        intake_url = f"/t/{slug}/mentoring/intakes/{prog.intake_id}"
+        run = await staff.get(
+            location(await staff.post(f"{intake_url}/match-runs", data={"csrf_token": csrf}))
+        )
+        shown = text_of(run.text)
+        assert "5 pairs" in shown  # ten peers of ten countries: under the 20 percent cap
+        assert "Peer Peer Score" in shown
+        assert "Across borders:" in shown  # every peer is from another country
+        assert "Swap partners" in run.text and "Pin this peer" in run.text
