@@ -13,13 +13,11 @@ adjudicates a case as a false positive (with a reason) or confirmed; an open cas
 holds every request of the partner, a confirmed one blocks them.
 
 Re-screening runs after `accord screening import` stores a new version: every partner
-of a request under way, or of an active MOU, is screened again, per tenant.
+of a request under way, or of an MOU in force, is screened again, per tenant.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -656,18 +654,15 @@ async def screen_changed_subject(
 
 
 async def partners_to_rescreen(scope: TenantScope) -> set[UUID]:
-    """Partners of requests under way, and of active MOUs (when the MOU register is
-    installed: `registry.mous.service.active_mou_partner_ids`)."""
+    """Partners of requests under way, and of MOUs in force (the MOU register's
+    `active_mou_partner_ids`)."""
+    # Imported here: the MOU register imports this room's tables and service.
+    from registry.mous.service import active_mou_partner_ids
+
     rows = await scope.select(RelationshipRequest, RelationshipRequest.partner).where(
         RelationshipRequest.state.is_in(sorted(OPEN))
     )
-    found = {as_uuid(r["partner"]) for r in rows}
-    if importlib.util.find_spec("registry.mous.service") is not None:
-        mous = importlib.import_module("registry.mous.service")
-        active = getattr(mous, "active_mou_partner_ids", None)
-        if active is not None:
-            found |= set(await active(scope))
-    return found
+    return {as_uuid(r["partner"]) for r in rows} | await active_mou_partner_ids(scope)
 
 
 async def rescreen_tenant(
