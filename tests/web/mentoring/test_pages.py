@@ -292,6 +292,9 @@ async def test_set_up_apply_match_accept_meet_and_certify(live_server, world):
         assert "Valid." in checked.text
         assert "Mentee Person" in checked.text
         assert "1.5 hours" in checked.text or "1 hour 30" in checked.text or "1.5" in checked.text
+        signed = await anyone.get(f"/verify/certificates/{code.group(1)}")
+        assert signed.json()["status"] == "valid"  # the JSON the page links to
+        assert f'href="/verify/certificates/{code.group(1)}"' in checked.text
         typed = await anyone.get("/verify/", params={"code": code.group(1).lower()})
         assert typed.status_code == 303
         assert typed.headers["location"] == f"/verify/{code.group(1)}"
