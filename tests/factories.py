@@ -72,10 +72,16 @@ class TenantWorld:
 
 
 class TenantFactory:
-    async def tenant(self, prefix: str = "t", country: str = "AU") -> TenantWorld:
+    async def tenant(
+        self, prefix: str = "t", country: str = "AU", *, rooms: bool = True
+    ) -> TenantWorld:
         """A new tenant with one person (and token) for every role, and one stored
         policy named after the tenant (so that no other tenant has that name). Its
-        preset has no sanctions rule: screening thresholds stay the tenant's settings."""
+        preset has no sanctions rule: screening thresholds stay the tenant's settings.
+
+        With `rooms` (the default) every capability also seeds an object of its own
+        (a motion, an MOU, a partnership, ...) for the generated route tests; tests
+        that count what a fresh tenant holds ask for `rooms=False`."""
         n = next(_counter)
         tenant = await create_tenant(
             f"{prefix}{n}-assoc", f"Association {n}", country, actor=OPERATOR
@@ -85,6 +91,8 @@ class TenantFactory:
             world.parties[role] = await self.party(tenant, role, f"{role.value}.{n}@example.org")
         world.policy_name = f"mentoring-{tenant.slug}"
         await self.seed_policy(tenant, world.policy_name, "alia-mentoring")
+        if not rooms:
+            return world
         world.motion_id = await seed_motion(
             TenantScope(tenant.id, str(tenant.slug)), world[Role.BOARD].person_id
         )

@@ -58,7 +58,7 @@ async def test_suspension_does_not_leak_to_outsiders(api, factory):
 
 
 async def test_members_paginate(api, factory):
-    world = await factory.tenant("ten")
+    world = await factory.tenant("ten", rooms=False)
     headers = world[Role.ADMIN].headers
     first = await api.get(f"/api/v1/t/{world.slug}/members?limit=4", headers=headers)
     page = first.json()

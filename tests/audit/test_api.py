@@ -44,7 +44,7 @@ async def test_an_api_write_records_its_caller_and_request(api, factory):
 
 
 async def test_filters_and_pages(api, factory):
-    world = await factory.tenant("audf")
+    world = await factory.tenant("audf", rooms=False)
     url = f"/api/v1/t/{world.slug}/audit/events"
     headers = world[Role.ADMIN].headers
     everything = (await api.get(url, params={"limit": 500}, headers=headers)).json()["items"]
@@ -108,7 +108,7 @@ async def test_export_of_a_period_carries_the_prefix(api, factory):
 
 
 async def test_forty_concurrent_api_writes_keep_the_chain(api, factory):
-    world = await factory.tenant("audc")
+    world = await factory.tenant("audc", rooms=False)
     headers = world[Role.ADMIN].headers
 
     async def add(i: int) -> int:

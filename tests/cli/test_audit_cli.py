@@ -55,7 +55,7 @@ async def test_export_verify_tamper_prove(factory, tmp_path):
 
 
 async def test_sign_heads_signs_only_grown_logs(factory):
-    world = await factory.tenant("clis")
+    world = await factory.tenant("clis", rooms=False)
     first = accord("audit", "sign-heads")
     assert first.returncode == 0, first.stderr
     # A new tenant's log: its creation, a role and a token per party, its seed policy.

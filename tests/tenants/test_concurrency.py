@@ -9,7 +9,7 @@ from tenants.tables import Membership
 
 
 async def test_forty_concurrent_member_additions_all_land(api, factory):
-    world = await factory.tenant("conc")
+    world = await factory.tenant("conc", rooms=False)
     headers = world[Role.ADMIN].headers
 
     async def add(i: int) -> int:
