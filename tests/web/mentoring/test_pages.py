@@ -14,7 +14,9 @@ import httpx
 import pytest
 
 from registry.audit.ledger import OPERATOR
+from registry.participation import service as participation
 from tenants.roles import Role
+from tenants.scope import TenantScope
 from tenants.service import grant_role
 from tests.web.helpers import browser_for
 from tests.web.test_pages import field_error
@@ -325,3 +327,18 @@ async def test_members_cannot_run_matching_or_see_others_applications(live_serve
         overview = await member.get(f"/t/{world.slug}/mentoring")
         assert "Seeded scheme, Seeded intake: mentee" in overview.text
         assert "Start a scheme from a preset" not in overview.text
+
+
+async def test_a_revoked_certificate_is_shown_as_not_valid(live_server, world):
+    scope = TenantScope(world.tenant.id, world.slug)
+    certificate = await participation.get_certificate(
+        scope, world.participation["certificate_id"], OPERATOR
+    )
+    await participation.revoke_certificate(
+        scope, certificate.id, "Issued in error by ALIA", actor=OPERATOR
+    )
+    async with httpx.AsyncClient(base_url=live_server) as anyone:
+        page = await anyone.get(f"/verify/{certificate.code}")
+        assert page.status_code == 200
+        assert "Not valid: revoked" in page.text
+        assert "Issued in error by ALIA" in page.text
