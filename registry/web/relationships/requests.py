@@ -393,7 +393,12 @@ class RequestPages(TenantPages):
         status: int = 200,
     ) -> Template:
         shown = await service.get_request(scope, request_id, actor)
-        partner = await partners.get_partner(scope, shown.partner.id)
+        try:
+            # As the partner's own page shows it: a member sees the officers (and
+            # their dates of birth) only of a partner they registered.
+            partner = await partners.get_partner(scope, shown.partner.id, actor)
+        except NotFound:
+            partner = None
         may_diligence = caller.has(*DILIGENCE) and shown.state in states.QUEUE
         return await page(
             request,

@@ -103,6 +103,15 @@ async def test_partner_and_request_forms_then_submit(live_server, factory, api, 
         assert again.status_code == 409
         assert "only a draft can be submitted" in again.text
 
+    # A member's own request names the partner, but its officers' details are for staff.
+    mine = await stories.raise_request(api, world, partner_id)
+    async with browser_for(live_server, world[Role.MEMBER].email) as (client, _):
+        shown = await client.get(f"/t/{world.slug}/requests/{mine['id']}")
+        assert shown.status_code == 200 and "Vanuatu Library Association" in shown.text
+        assert "Jean Kalo" not in shown.text and "1975" not in shown.text
+        other = await client.get(url)
+        assert other.status_code == 404  # not theirs
+
 
 async def test_coordinator_adjudicates_side_by_side_after_confirming(
     live_server, factory, api, un_list
