@@ -114,7 +114,12 @@ async def test_mentoring_story(chromium, live_server, factory):
             await shoot(tab, "mentoring-application")
         await context.close()
 
-    # The coordinator runs matching, reviews the draft and publishes it.
+    # The coordinator sees the applications on the dashboard, runs matching, reviews
+    # the draft and publishes it.
+    await staff.goto(f"/t/{slug}/")
+    panel = staff.locator("section", has=staff.get_by_role("heading", name="Mentoring intakes"))
+    assert "2 applications" in await panel.inner_text()
+    await shoot(staff, "mentoring-dashboard-coordinator")
     await staff.goto(intake_url)
     await staff.get_by_role("button", name="Run matching over the pool").click()
     await staff.get_by_role("heading", name="Review the draft").wait_for()
@@ -133,6 +138,8 @@ async def test_mentoring_story(chromium, live_server, factory):
     for email in (mentee_email, mentor_email):
         context, tab = await as_person(chromium, live_server, email, slug)
         await tab.get_by_role("heading", name="Your partnership").wait_for()
+        if email == mentee_email:
+            await shoot(tab, "mentoring-dashboard-participant")
         await tab.get_by_role("link", name=re.compile("^With ")).click()
         await tab.get_by_role("heading", name="The partnership agreement").wait_for()
         await tab.get_by_role("button", name="Accept the agreement").click()
