@@ -8,7 +8,7 @@ from email import message_from_bytes
 from email.message import Message
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
 
 def free_port() -> int:
@@ -45,13 +45,32 @@ class Collector:
 
 
 class MailServer:
-    def __init__(self, port: int | None = None) -> None:
+    """With `login`, the server requires AUTH with that (user, password)."""
+
+    def __init__(self, port: int | None = None, login: tuple[str, str] | None = None) -> None:
         self.port = port or free_port()
         self.collector = Collector()
         self.controller: Controller | None = None
+        self.login = login
+
+    def _authenticate(self, server, session, envelope, mechanism, data) -> AuthResult:
+        ok = (
+            isinstance(data, LoginPassword)
+            and self.login is not None
+            and (data.login.decode(), data.password.decode()) == self.login
+        )
+        return AuthResult(success=ok, handled=False)
 
     def start(self) -> None:
-        self.controller = Controller(self.collector, hostname="127.0.0.1", port=self.port)
+        extra = {}
+        if self.login is not None:
+            # Plain-text AUTH on loopback only: the tests have no certificate.
+            extra = {
+                "authenticator": self._authenticate,
+                "auth_required": True,
+                "auth_require_tls": False,
+            }
+        self.controller = Controller(self.collector, hostname="127.0.0.1", port=self.port, **extra)
         self.controller.start()
 
     def stop(self) -> None:

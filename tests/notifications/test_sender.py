@@ -50,8 +50,16 @@ async def announce(world, role: Role, subject: str, link: str | None = None) -> 
         )
 
 
-async def outbox_of(world, role: Role) -> list[dict]:
-    return await NotificationEmail.select().where(NotificationEmail.person == world[role].person_id)
+async def outbox_of(world, role: Role, subject: str | None = None) -> list[dict]:
+    """The role's outbox rows (of one subject: the suite's world seeds notify too)."""
+    query = NotificationEmail.select().where(NotificationEmail.person == world[role].person_id)
+    if subject is not None:
+        query = query.where(NotificationEmail.subject == subject)
+    return await query
+
+
+def received(server: MailServer, world, role: Role, subject: str) -> list:
+    return [m for m in server.collector.to(world[role].email) if m["Subject"] == subject]
 
 
 async def drain(settings: SmtpSettings, now=None, batch: int = 50) -> PassResult:
@@ -78,19 +86,19 @@ async def test_delivered_once_with_link_and_sender(factory, mail_server):
     await announce(world, Role.BOARD, "Decision: MOU approved", link=f"/t/{world.slug}")
     result = await drain(settings_for(mail_server))
     assert result.sent >= 1 and result.retried == 0
-    received = mail_server.collector.to(world[Role.BOARD].email)
-    assert len(received) == 1
-    message = received[0]
+    mails = received(mail_server, world, Role.BOARD, "Decision: MOU approved")
+    assert len(mails) == 1
+    message = mails[0]
     assert message["Subject"] == "Decision: MOU approved"
     assert message["From"] == "accord@example.org"
     text = message.get_payload(decode=True).decode()
     assert "The board carried the motion." in text
     assert f"https://accord.example.org/t/{world.slug}" in text
-    [row] = await outbox_of(world, Role.BOARD)
+    [row] = await outbox_of(world, Role.BOARD, "Decision: MOU approved")
     assert row["sent_at"] is not None and row["attempts"] == 1
     # A second pass sends nothing again.
     await drain(settings_for(mail_server))
-    assert len(mail_server.collector.to(world[Role.BOARD].email)) == 1
+    assert len(received(mail_server, world, Role.BOARD, "Decision: MOU approved")) == 1
 
 
 async def test_server_down_then_up_loses_nothing(factory):
@@ -102,18 +110,18 @@ async def test_server_down_then_up_loses_nothing(factory):
 
     down = await drain(settings, now=lambda: start)
     assert down.sent == 0 and down.retried >= 2
-    [row] = await outbox_of(world, Role.EXECUTIVE)
+    [row] = await outbox_of(world, Role.EXECUTIVE, "Request submitted")
     assert row["sent_at"] is None and row["attempts"] == 1
     assert "refused" in row["last_error"].lower() or "connect" in row["last_error"].lower()
     assert row["next_attempt_at"] >= start + timedelta(seconds=29)
     # The whole batch waited: the member's welcome e-mail too, after one attempt.
-    [welcome] = await outbox_of(world, Role.MEMBER)
+    [welcome] = await outbox_of(world, Role.MEMBER, f"Welcome to {world.slug}")
     assert welcome["attempts"] == 1 and welcome["sent_at"] is None
 
     # Still down a minute later: a second failure doubles the wait.
     later = start + timedelta(seconds=31)
     await drain(settings, now=lambda: later)
-    [row] = await outbox_of(world, Role.EXECUTIVE)
+    [row] = await outbox_of(world, Role.EXECUTIVE, "Request submitted")
     assert row["attempts"] == 2
     assert row["next_attempt_at"] >= later + timedelta(seconds=59)
 
@@ -121,12 +129,12 @@ async def test_server_down_then_up_loses_nothing(factory):
     try:
         # Up, but the back-off has not elapsed: nothing is tried yet.
         early = await drain(settings, now=lambda: later + timedelta(seconds=10))
-        assert server.collector.to(world[Role.EXECUTIVE].email) == []
+        assert received(server, world, Role.EXECUTIVE, "Request submitted") == []
         assert early.retried == 0
         due = later + timedelta(seconds=61)
         await drain(settings, now=lambda: due)
-        assert len(server.collector.to(world[Role.EXECUTIVE].email)) == 1
-        [row] = await outbox_of(world, Role.EXECUTIVE)
+        assert len(received(server, world, Role.EXECUTIVE, "Request submitted")) == 1
+        [row] = await outbox_of(world, Role.EXECUTIVE, "Request submitted")
         assert row["sent_at"] is not None and row["attempts"] == 3 and row["last_error"] == ""
     finally:
         server.stop()
@@ -138,10 +146,10 @@ async def test_refused_recipient_ends_its_row_only(factory, mail_server):
     await announce(world, Role.AUDITOR, "Export ready")
     await announce(world, Role.ADMIN, "Export ready")
     await drain(settings_for(mail_server))
-    [refused] = await outbox_of(world, Role.AUDITOR)
+    [refused] = await outbox_of(world, Role.AUDITOR, "Export ready")
     assert refused["failed_at"] is not None and refused["sent_at"] is None
     assert "550" in refused["last_error"]
-    assert len(mail_server.collector.to(world[Role.ADMIN].email)) == 1
+    assert len(received(mail_server, world, Role.ADMIN, "Export ready")) == 1
 
 
 async def test_two_senders_at_once_send_each_mail_once(factory, mail_server):
@@ -171,3 +179,24 @@ async def test_delivery_off_without_a_host(factory):
     assert result.claimed == 0
     rows = await outbox_of(world, Role.MEMBER)
     assert rows and all(row["attempts"] == 0 and row["sent_at"] is None for row in rows)
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+async def test_login_with_the_configured_user_and_a_wrong_password_waits(factory):
+    world = await factory.tenant("mail-auth")
+    server = MailServer(login=("accord", "s3cret-relay"))
+    server.start()
+    try:
+        await announce(world, Role.BOARD, "Motion opened")
+        wrong = SmtpSettings(host="127.0.0.1", port=server.port, user="accord", password="nope")
+        await drain(wrong)
+        [row] = await outbox_of(world, Role.BOARD, "Motion opened")
+        assert row["sent_at"] is None and row["attempts"] == 1
+        assert "535" in row["last_error"]  # authentication failed: kept, not refused
+        right = SmtpSettings(
+            host="127.0.0.1", port=server.port, user="accord", password="s3cret-relay"
+        )
+        await drain(right, now=lambda: datetime.now(UTC) + timedelta(minutes=2))
+        assert len(received(server, world, Role.BOARD, "Motion opened")) == 1
+    finally:
+        server.stop()
