@@ -4,6 +4,7 @@ a scheme's policy that decide which questions the application form asks."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -13,7 +14,7 @@ from policies.rules.money import FeeRule
 from registry.audit.ledger import Actor
 from registry.mentoring import service as mentoring
 from registry.mentoring.controllers import PARTICIPANTS, READERS, RUNNERS
-from registry.mentoring.schemas import SchemeOut
+from registry.mentoring.schemas import IntakeOut, SchemeOut
 from tenants.database import as_uuid
 from tenants.roles import ALL_ROLES, Role
 from tenants.scope import TenantScope
@@ -138,6 +139,20 @@ def form_needs(policy: Policy) -> FormNeeds:
         preparation=any(r.min_preparation_hours_per_month is not None for r in commitments),
         meetings=any(r.min_meetings_per_month is not None for r in commitments),
     )
+
+
+async def all_intakes(scope: TenantScope) -> list[tuple[SchemeOut, IntakeOut]]:
+    """Every intake of the tenant with its scheme, schemes in order of creation."""
+    found: list[tuple[SchemeOut, IntakeOut]] = []
+    for scheme in await mentoring.list_schemes(scope):
+        found += [(scheme, i) for i in await mentoring.list_intakes(scope, scheme.id)]
+    return found
+
+
+def window_open(intake: IntakeOut, today: date) -> bool:
+    """Whether applications to the intake are open on `today` (the policy still
+    decides each application, members-only period included)."""
+    return intake.applications_open <= today <= intake.applications_close
 
 
 async def policy_of(scope: TenantScope, scheme: SchemeOut) -> Policy:

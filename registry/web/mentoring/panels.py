@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING, Any
 from registry.audit.ledger import Actor
 from registry.mentoring import service as mentoring
 from registry.participation import service as participation
-from registry.web.mentoring.common import STATE_LABELS, as_party, names
+from registry.web.mentoring.common import (
+    STATE_LABELS,
+    all_intakes,
+    as_party,
+    names,
+    window_open,
+)
 from registry.web.panels import Panel, register_panel
 from registry.web.rendering import NAV, NavItem
 from tenants.roles import ALL_ROLES, Role
@@ -29,16 +35,15 @@ async def coordinator_intakes(scope: TenantScope, caller: Caller) -> dict[str, A
     """Intakes not yet ended, soonest first, with their applications by status."""
     today = mentoring.today()
     rows = []
-    for scheme in await mentoring.list_schemes(scope):
-        for intake in await mentoring.list_intakes(scope, scheme.id):
-            if intake.ends_on < today:
-                continue
-            counts = await scope.rows(
-                "SELECT status, COUNT(*) AS n FROM mentoring_application"
-                " WHERE tenant = {tenant} AND intake = {} GROUP BY status",
-                intake.id,
-            )
-            rows.append((scheme, intake, {r["status"]: int(r["n"]) for r in counts}))
+    for scheme, intake in await all_intakes(scope):
+        if intake.ends_on < today:
+            continue
+        counts = await scope.rows(
+            "SELECT status, COUNT(*) AS n FROM mentoring_application"
+            " WHERE tenant = {tenant} AND intake = {} GROUP BY status",
+            intake.id,
+        )
+        rows.append((scheme, intake, {r["status"]: int(r["n"]) for r in counts}))
     rows.sort(key=lambda r: r[1].starts_on)
     # Partnerships with no meeting for 60 days (participation's daily job raises them).
     flags = await participation.list_flags(scope)
@@ -51,7 +56,15 @@ async def my_partnership(scope: TenantScope, caller: Caller) -> dict[str, Any]:
     partnerships.sort(key=lambda p: p.created_at, reverse=True)
     others = [p.person_b if p.person_a == caller.person_id else p.person_a for p in partnerships]
     applications = await mentoring.my_applications(scope, actor=actor)
+    applied = {a.intake_id for a in applications}
+    today = mentoring.today()
+    open_now = [
+        (scheme, intake)
+        for scheme, intake in await all_intakes(scope)
+        if window_open(intake, today) and intake.id not in applied
+    ]
     return {
+        "open": open_now[:SHOWN],
         "partnerships": partnerships[:SHOWN],
         "partners": await names(scope, others),
         "labels": STATE_LABELS,

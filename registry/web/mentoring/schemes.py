@@ -8,7 +8,6 @@ Decision with the reason of every rule. The services are `registry.mentoring.ser
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -22,7 +21,7 @@ from policies import list_presets, load_preset
 from registry.audit.ledger import Actor
 from registry.http.tenancy import Caller, allow
 from registry.mentoring import service as mentoring
-from registry.mentoring.schemas import ApplicationOut, IntakeOut, SchemeOut
+from registry.mentoring.schemas import ApplicationOut, IntakeOut
 from registry.web.mentoring import forms
 from registry.web.mentoring.common import (
     CAREER_STAGES,
@@ -32,6 +31,7 @@ from registry.web.mentoring.common import (
     PREFERENCES,
     RUNNERS,
     SECTORS,
+    all_intakes,
     as_party,
     form_needs,
     members_by_email,
@@ -39,6 +39,7 @@ from registry.web.mentoring.common import (
     pays_fee,
     policy_of,
     roles_for,
+    window_open,
 )
 from registry.web.rendering import page
 from registry.web.tenancy import WEB_TENANT_PATH, TenantPages
@@ -66,10 +67,6 @@ def presets() -> dict[str, tuple[str, str]]:
     return found
 
 
-def window_open(intake: IntakeOut, today: date) -> bool:
-    return intake.applications_open <= today <= intake.applications_close
-
-
 def base(scope: TenantScope) -> str:
     return f"/t/{scope.slug}/mentoring"
 
@@ -90,9 +87,7 @@ class MentoringPages(TenantPages):
     ) -> Template:
         today = mentoring.today()
         schemes = await mentoring.list_schemes(scope)
-        intakes: list[tuple[SchemeOut, IntakeOut]] = []
-        for scheme in schemes:
-            intakes += [(scheme, i) for i in await mentoring.list_intakes(scope, scheme.id)]
+        intakes = await all_intakes(scope)
         mine = await mentoring.my_applications(scope, actor=actor)
         applied = {a.intake_id: a for a in mine}
         partnerships = await mentoring.list_partnerships(scope, actor=as_party(actor))

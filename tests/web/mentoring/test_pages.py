@@ -166,7 +166,7 @@ async def test_set_up_apply_match_accept_meet_and_certify(live_server, world):
 
     async with browser_for(live_server, mentee_email) as (mentee, mentee_csrf):
         panel = await mentee.get(f"/t/{slug}/")
-        assert "Apply to" not in panel.text  # the panel points to the mentoring page
+        assert "Apply to ALIA Mentoring, 2027" in panel.text
         assert "No partnership yet" in panel.text
         stranger = await mentee.post(
             apply_url, data=mentee_form(mentee_csrf, avoid="nobody@example.org")
