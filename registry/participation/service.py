@@ -784,7 +784,7 @@ async def _flag_stale(
 
 
 async def _open_and_remind(
-    scope: TenantScope, views: list[PartnershipView], today: date
+    scope: TenantScope, views: list[PartnershipView], today: date, actor: Actor
 ) -> tuple[int, int]:
     """Open each survey that has come due and tell both parties; remind once near the
     due date those who have not answered. (opened, reminded people)"""
@@ -816,6 +816,17 @@ async def _open_and_remind(
                     opened_at=datetime.now(UTC),
                 )
                 opened += 1
+                await actor.record(
+                    scope.tenant_id,
+                    "survey.opened",
+                    "survey",
+                    row.id,
+                    {
+                        "partnership": [None, str(view.id)],
+                        "kind": [None, kind],
+                        "due_on": [None, window.due_on.isoformat()],
+                    },
+                )
                 await notify(
                     scope,
                     view.parties,
@@ -838,6 +849,13 @@ async def _open_and_remind(
             pending = [p for p in view.parties if p not in answered]
             await scope.update(Survey, {Survey.reminded_at: datetime.now(UTC)}).where(
                 Survey.id == row.id
+            )
+            await actor.record(
+                scope.tenant_id,
+                "survey.reminded",
+                "survey",
+                row.id,
+                {"reminded": [None, len(pending)]},
             )
             if pending:
                 late = today > window.due_on
@@ -868,15 +886,7 @@ async def run_daily(scope: TenantScope, *, actor: Actor, today: date | None = No
         await lock_head(scope.tenant_id)
         views = await _visible_partnerships(scope, actor)
         raised, resolved = await _flag_stale(scope, views, today, actor)
-        opened, reminded = await _open_and_remind(scope, views, today)
-        if opened or reminded:
-            await actor.record(
-                scope.tenant_id,
-                "participation.daily_run",
-                "tenant",
-                scope.tenant_id,
-                {"surveys_opened": [None, opened], "reminders_sent": [None, reminded]},
-            )
+        opened, reminded = await _open_and_remind(scope, views, today, actor)
     return RunOut(
         tenant=scope.slug,
         today=today,
