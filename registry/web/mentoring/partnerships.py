@@ -60,6 +60,7 @@ NOTICES = {
     "complete": "The partnership is completed.",
     "evaluate": "The evaluation is recorded.",
     "logged": "The meeting is logged; it counts for both of you.",
+    "deleted": "The meeting is deleted, with your notes on it.",
     "issued": "Certificates are issued to both parties.",
     "answered": "Thank you: your answers are recorded.",
     "withdrawn": "The partnership is withdrawn.",
@@ -465,6 +466,48 @@ class PartnershipPages(TenantPages):
         return await self._render(
             request, tenant_scope, actor, caller, found, form=values, errors=errors, status=400
         )
+
+    async def _meeting_delete(
+        self,
+        request: Req,
+        scope: TenantScope,
+        actor: Actor,
+        meeting_id: UUID,
+        submitted: bool,
+    ) -> Template | Redirect:
+        meeting = await participation.get_meeting(scope, meeting_id, actor)
+        found = await mentoring.get_partnership(scope, meeting.partnership_id, actor=actor)
+        refusal, status = "", 200
+        if submitted:
+            try:
+                await participation.delete_meeting(scope, meeting_id, actor=actor)
+            except (Conflict, Forbidden) as exc:
+                refusal, status = exc.detail, exc.status
+            else:
+                return Redirect(f"{base(scope, found.id)}?done=deleted#meetings", status_code=303)
+        return await page(
+            request,
+            "mentoring/meeting_delete.html",
+            title="Delete a meeting",
+            meeting=meeting,
+            p=found,
+            mode_labels=MODE_LABELS,
+            refusal=refusal,
+            status=status,
+        )
+
+    @get("/mentoring/meetings/{meeting_id:uuid}/delete", **allow(EVERYONE))
+    async def confirm_delete_meeting(
+        self, request: Req, tenant_scope: Scope, actor: Who, meeting_id: FromPath[UUID]
+    ) -> Template | Redirect:
+        return await self._meeting_delete(request, tenant_scope, actor, meeting_id, False)
+
+    @post("/mentoring/meetings/{meeting_id:uuid}/delete", **allow(EVERYONE, 409), status_code=303)
+    async def delete_meeting(
+        self, request: Req, tenant_scope: Scope, actor: Who, meeting_id: FromPath[UUID]
+    ) -> Template | Redirect:
+        """Whoever logged a meeting by mistake takes it back (asked first)."""
+        return await self._meeting_delete(request, tenant_scope, actor, meeting_id, True)
 
     @post(
         "/mentoring/partnerships/{partnership_id:uuid}/certificates",

@@ -267,6 +267,29 @@ async def test_set_up_apply_match_accept_meet_and_certify(live_server, world):
         )
         assert "The meeting is logged" in logged.text
         assert "goals agreed" in logged.text  # the author's own private notes
+        mistake = await mentor.get(
+            location(
+                await mentor.post(
+                    f"{partnership_url}/meetings",
+                    data={
+                        "csrf_token": csrf,
+                        "held_on": date.today().isoformat(),
+                        "minutes": "30",
+                        "mode": "phone",
+                    },
+                )
+            )
+        )
+        delete_url = re.findall(
+            r'href="(/t/[^"]+/mentoring/meetings/[0-9a-f-]+/delete)"', mistake.text
+        )[-1]
+        ask = await mentor.get(delete_url)
+        assert "This cannot be undone" in ask.text and "30 minutes, Phone" in ask.text
+        deleted = await mentor.get(
+            location(await mentor.post(delete_url, data={"csrf_token": csrf}))
+        )
+        assert "The meeting is deleted" in deleted.text
+        assert "1.5 in 1 meeting" in text_of(deleted.text)
         assert "Active" in logged.text  # the first meeting makes the partnership active
         location(await mentor.post(f"{partnership_url}/complete", data={"csrf_token": csrf}))
         assert "Completed" in (await mentor.get(partnership_url)).text
