@@ -4,9 +4,10 @@ a scheme's policy that decide which questions the application form asks."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from policies import Policy
 from policies.rules.eligibility import CommitmentRule, DeclarationsRule, MembershipRule
@@ -170,6 +171,21 @@ def pays_fee(policy: Policy, role: str) -> bool:
         isinstance(rule, FeeRule) and rule.amount > 0 and role in rule.charged_roles
         for rule in policy.rules
     )
+
+
+def policy_rules(policy: Policy) -> list[str]:
+    """What the policy says, rule by rule, in its own words."""
+    return [rule.description for rule in policy.rules if rule.description]
+
+
+def utc_offset_of(zone: str) -> str:
+    """The zone's offset from UTC today, in hours as the form takes it ("10", "5.5");
+    empty for a zone that is not known."""
+    try:
+        offset = datetime.now(ZoneInfo(zone)).utcoffset()
+    except (ValueError, KeyError, ZoneInfoNotFoundError):
+        return ""
+    return "" if offset is None else f"{offset.total_seconds() / 3600:g}"
 
 
 def as_party(actor: Actor) -> Actor:

@@ -38,7 +38,9 @@ from registry.web.mentoring.common import (
     names,
     pays_fee,
     policy_of,
+    policy_rules,
     roles_for,
+    utc_offset_of,
     window_open,
 )
 from registry.web.rendering import page
@@ -154,6 +156,7 @@ class MentoringPages(TenantPages):
             "mentoring/scheme.html",
             title=scheme.name,
             scheme=scheme,
+            rules=policy_rules(await policy_of(scope, scheme)),
             intakes=await mentoring.list_intakes(scope, scheme_id),
             runner=caller.has(*RUNNERS),
             form=form or {},
@@ -245,11 +248,13 @@ class MentoringPages(TenantPages):
         status: int = 200,
     ) -> Template:
         scheme = await mentoring.get_scheme(scope, intake.scheme_id)
-        needs = form_needs(await policy_of(scope, scheme))
+        policy = await policy_of(scope, scheme)
+        needs = form_needs(policy)
         tenant = await get_tenant(scope.slug)
         defaults = {
             "role": "peer" if scheme.mode == "peer" else "mentee",
             "country": str(tenant.country or ""),
+            "utc_offset": utc_offset_of(str(tenant.time_zone or "")),
             "languages": "en",
             "preference": "open",
             "capacity": "1",
@@ -262,6 +267,7 @@ class MentoringPages(TenantPages):
             scheme=scheme,
             intake=intake,
             needs=needs,
+            rules=policy_rules(policy),
             form={**defaults, **(form or {})},
             chosen=chosen or {},
             errors=errors or {},

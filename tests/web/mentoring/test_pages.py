@@ -116,6 +116,7 @@ async def test_set_up_apply_match_accept_meet_and_certify(live_server, world):
         )
         scheme = await staff.get(scheme_url)
         assert "leadership, cataloguing, digital libraries" in scheme.text
+        assert "Applications open approximately two months prior" in scheme.text
 
         start = date.today() + timedelta(days=30)
         fixed = await staff.post(
@@ -150,6 +151,7 @@ async def test_set_up_apply_match_accept_meet_and_certify(live_server, world):
         form = await mentor.get(apply_url)
         assert "agreement to abide by the Code of Conduct" in form.text
         assert 'name="membership_class"' in form.text
+        assert "Each intake runs for 12 months." in form.text  # the policy, in its words
         mistakes = await mentor.post(apply_url, data=mentor_form(csrf, years="", country=""))
         assert mistakes.status_code == 400
         assert "years of experience" in field_error(mistakes.text, "years")
