@@ -39,7 +39,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import linear_sum_assignment
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
@@ -507,13 +506,6 @@ def _cycle_cover(values: FloatMatrix, candidates: int = 40) -> IntArray:
     send = np.empty(n, dtype=np.int64)
     send[row_ind] = col_ind
     return send
-
-
-def relaxation_bound(problem: PeerProblem) -> float:
-    """Half the best cycle cover over all pairs: no matching, capped or not, beats it."""
-    values = np.where(problem.eligible, problem.objective, 0.0)
-    rows, cols = linear_sum_assignment(values, maximize=True)
-    return float(values[rows, cols].sum()) / 2.0
 
 
 def _best_matching_on_cycle(cycle: list[int], w: FloatMatrix) -> list[tuple[int, int]]:

@@ -10,14 +10,19 @@ Used by the benchmark and the tests, never by a match run.
 - Peers: a mixed-integer programme (HiGHS through `scipy.optimize.milp`) with the
   round's cap written exactly (every country's count at most cap times the round as
   placed); exact, and practical for a few hundred people.
+- Peers at full size: a Lagrangian upper bound on the capped round (see
+  `peer_upper_bound`), which no matching beats, so score / bound is a floor on how
+  close to the optimum a large round came.
 - Greedy: the best remaining pair first, the baseline a hand matcher approximates.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, linprog, milp
 from scipy.sparse import coo_matrix, csr_matrix
 
 from registry.matching.mentoring import MentoringProblem
@@ -164,6 +169,62 @@ def _best(
         raise RuntimeError(f"reference MILP did not finish: {res.message}")
     x = np.round(res.x) if integral else res.x
     return float(weight @ x)
+
+
+def peer_upper_bound(problem: PeerProblem, evaluations: int = 16) -> float:
+    """An upper bound on the best round at any size: a Lagrangian bound on the cap.
+
+    For a price lam >= 0 on every country the cap must bind (more applicants than its
+    share of the largest round), the cap's constraints count_c <= cap * placed move into
+    the objective: each pair loses lam per endpoint in such a country and gains
+    2 * cap * lam per such country. Any matching is worth at most half the best cycle
+    cover of those weights (negatives clipped: staying single is worth 0), so each
+    price gives a bound; a golden-section search over the price keeps the lowest one
+    found. Valid whatever the search finds, since every evaluation is a bound.
+    """
+    values = np.where(problem.eligible, problem.objective, 0.0)
+    if values.size == 0:
+        return 0.0
+    available = np.bincount(problem.country, minlength=len(problem.countries))
+    available = available + problem.pinned_per_country
+    bound_countries = available > cap_limit(problem.cap, round_size(available, problem.cap))
+    if problem.cap is None or not bound_countries.any():
+        return _cover(values) / 2.0
+    cap = problem.cap
+    priced = bound_countries[problem.country].astype(np.float64)
+    k = int(bound_countries.sum())
+    pinned_term = cap * 2 * len(problem.pinned) * k - int(
+        problem.pinned_per_country[bound_countries].sum()
+    )
+
+    def bound(price: float) -> float:
+        weights = values - price * priced[:, None] - price * priced[None, :] + 2 * cap * price * k
+        weights = np.where(problem.eligible, np.maximum(weights, 0.0), 0.0)
+        return _cover(weights) / 2.0 + price * pinned_term
+
+    low, high = 0.0, 2.0 * float(values.max())
+    ratio = (math.sqrt(5.0) - 1.0) / 2.0
+    left, right = high - ratio * (high - low), low + ratio * (high - low)
+    at_left, at_right = bound(left), bound(right)
+    best = min(bound(0.0), at_left, at_right)
+    for _ in range(max(0, evaluations - 3)):
+        if at_left <= at_right:
+            high, right, at_right = right, left, at_left
+            left = high - ratio * (high - low)
+            at_left = bound(left)
+        else:
+            low, left, at_left = left, right, at_right
+            right = low + ratio * (high - low)
+            at_right = bound(right)
+        best = min(best, at_left, at_right)
+    # Below 0 only when the pins alone break the cap: no round is feasible, and
+    # peer_optimum calls that 0.
+    return max(best, 0.0)
+
+
+def _cover(values: npt.NDArray[np.float64]) -> float:
+    rows, cols = linear_sum_assignment(values, maximize=True)
+    return float(values[rows, cols].sum())
 
 
 def peer_greedy(problem: PeerProblem) -> float:
