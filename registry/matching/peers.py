@@ -27,7 +27,7 @@ The solver, in order:
 It is not exact (maximum-weight matching with side constraints is not a bipartite
 problem). The tests hold it to brute force on small rounds and to the exact MILP of
 reference.py within 1 percent on generated ones; the benchmark does the same at 200
-people and reports the relaxation's upper bound at full size.
+people and reports a Lagrangian upper bound (reference.py) at full size.
 """
 
 from __future__ import annotations
