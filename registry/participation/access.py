@@ -18,6 +18,7 @@ from policies import Policy, PolicyError, load_policy, load_preset
 from registry.audit.ledger import OPERATOR_ROLE, Actor
 from registry.mentoring.tables import MentoringIntake, MentoringPartnership, MentoringScheme
 from registry.policies.tables import TenantPolicyVersion
+from tenants.database import as_uuid
 from tenants.errors import Forbidden, NotFound
 from tenants.roles import Role
 from tenants.scope import TenantScope
@@ -54,11 +55,11 @@ class PartnershipView:
 
     @property
     def id(self) -> UUID:
-        return UUID(str(self.row.id))
+        return as_uuid(self.row.id)
 
     @property
     def parties(self) -> tuple[UUID, UUID]:
-        return UUID(str(self.row.person_a)), UUID(str(self.row.person_b))
+        return as_uuid(self.row.person_a), as_uuid(self.row.person_b)
 
     @property
     def state(self) -> str:
@@ -134,15 +135,21 @@ def _parsed(document: str, format: str) -> Policy | None:
         return None
 
 
+@lru_cache(maxsize=16)
+def _preset(name: str) -> Policy | None:
+    """A shipped preset, parsed once per process (a Policy is immutable)."""
+    try:
+        return load_preset(name)
+    except PolicyError:
+        return None
+
+
 async def scheme_policy(scope: TenantScope, scheme: MentoringScheme) -> Policy | None:
     """The scheme's policy (a preset, or the tenant's stored policy at its current
     version); None when it no longer loads: hours then count as plain hours."""
     name = str(scheme.policy_name)
     if scheme.policy_source == "preset":
-        try:
-            return load_preset(name)
-        except PolicyError:
-            return None
+        return _preset(name)
     row = (
         await scope.select(
             TenantPolicyVersion, TenantPolicyVersion.document, TenantPolicyVersion.format

@@ -386,20 +386,21 @@ async def _hours(
     names = await _names(p for v in views for p in v.parties)
     by_id = {v.id: v for v in views}
     attendances: dict[UUID, list[Attendance]] = defaultdict(list)
-    for view in views:
+    for pair_id, view in by_id.items():
+        scheme_id = as_uuid(view.scheme.id)
         for person in view.parties:
             if only_person is not None and person != only_person:
                 continue
             role = view.role_of(person) or "peer"
             name = names.get(person, (str(person), ""))[0]
             # A 0-minute entry makes a party without meetings appear with 0 hours.
-            for minutes in meetings.get(view.id) or [0]:
-                attendances[UUID(str(view.scheme.id))].append(
-                    Attendance(person, name, role, view.id, minutes)
-                )
+            attendances[scheme_id].extend(
+                Attendance(person, name, role, pair_id, minutes)
+                for minutes in meetings.get(pair_id) or [0]
+            )
     out: list[tuple[PersonHours, PartnershipView, str]] = []
     for view in views:
-        scheme_id = UUID(str(view.scheme.id))
+        scheme_id = as_uuid(view.scheme.id)
         if scheme_id not in attendances:
             continue
         policy = await access.scheme_policy(scope, view.scheme)
