@@ -18,14 +18,14 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from registry.matching import mentoring, peers, reference
-from registry.matching.generate import mentoring_pool, peer_pool
-from registry.matching.model import Constraints, MatchResult
-from registry.matching.scoring import weights_for_scheme
+from registry.matching.model import Constraints
+
+if TYPE_CHECKING:
+    from registry.matching.model import MatchResult
 
 
 def _round(x: float) -> float:
@@ -50,6 +50,11 @@ def _timed(run: Callable[[], MatchResult], repeat: int) -> tuple[MatchResult, fl
 
 
 def bench_mentoring(mentees: int, mentors: int, seed: int, repeat: int = 1) -> dict[str, Any]:
+    # numpy and scipy load here, not when `accord` starts for any other command.
+    from registry.matching import mentoring, reference
+    from registry.matching.generate import mentoring_pool
+    from registry.matching.scoring import weights_for_scheme
+
     pool_mentees, pool_mentors = mentoring_pool(mentees, mentors, seed=seed)
     weights = weights_for_scheme("alia-mentoring")
     result, seconds, cpu = _timed(
@@ -80,6 +85,10 @@ def bench_mentoring(mentees: int, mentors: int, seed: int, repeat: int = 1) -> d
 def bench_peers(
     size: int, countries: int, cap: float, seed: int, *, exact: bool, repeat: int = 1
 ) -> dict[str, Any]:
+    from registry.matching import peers, reference
+    from registry.matching.generate import peer_pool
+    from registry.matching.scoring import weights_for_scheme
+
     pool = peer_pool(size, countries, seed=seed)
     weights = weights_for_scheme("iln-peer")
     constraints = Constraints(country_cap=cap)
