@@ -77,3 +77,26 @@ class MailServer:
         if self.controller is not None:
             self.controller.stop()
             self.controller = None
+
+
+async def notify_everyone(world, kind: str, subjects: list[str]) -> None:
+    """One notification per subject to every person of the world's tenant."""
+    from registry.notifications.service import notify
+    from tenants.database import write_transaction
+    from tenants.scope import TenantScope
+
+    scope = TenantScope(world.tenant.id, world.slug)
+    people = [party.person_id for party in world.parties.values()]
+    for subject in subjects:
+        async with write_transaction():
+            await notify(scope, people, kind=kind, subject=subject, body="")
+
+
+def assert_each_received_once(server: MailServer, world, subjects: list[str]) -> None:
+    """Every person of the world got each of `subjects` exactly once."""
+    wanted = set(subjects)
+    for party in world.parties.values():
+        got = sorted(
+            m["Subject"] for m in server.collector.to(party.email) if m["Subject"] in wanted
+        )
+        assert got == sorted(subjects), party.email
