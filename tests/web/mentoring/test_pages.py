@@ -291,7 +291,7 @@ async def test_set_up_apply_match_accept_meet_and_certify(live_server, world):
             location(await mentor.post(delete_url, data={"csrf_token": csrf}))
         )
         assert "The meeting is deleted" in deleted.text
-        assert "1.5 in 1 meeting" in text_of(deleted.text)
+        assert "1.5 h in 1 meeting" in text_of(deleted.text)
         assert "Active" in logged.text  # the first meeting makes the partnership active
         location(await mentor.post(f"{partnership_url}/complete", data={"csrf_token": csrf}))
         assert "Completed" in (await mentor.get(partnership_url)).text
