@@ -76,8 +76,9 @@ def day(values: Values, name: str, errors: Errors, required: bool = False) -> da
 def scheme_form(
     values: Values, multi: dict[str, list[str]], modes: dict[str, str]
 ) -> tuple[SchemeCreate | None, Errors]:
-    """A scheme from a preset: name, the preset (its mode follows from it), interests
-    one per line or separated by commas."""
+    """A scheme under a preset (its name) or a stored policy of the association
+    (`policy:<name>`), whose mode follows from it; interests one per line or
+    separated by commas."""
     errors: Errors = {}
     name = str(values.get("name", ""))
     preset = str(values.get("preset", ""))
@@ -92,14 +93,21 @@ def scheme_form(
     elif len(name) > 200:
         errors["name"] = "Use at most 200 characters"
     if preset not in modes:
-        errors["preset"] = "Choose one of the presets"
+        errors["preset"] = "Choose a preset or one of the association's policies"
     if not interests:
         errors["interests"] = "Enter at least one interest applicants may choose"
     elif len(interests) > 200 or any(len(i) > 80 for i in interests):
         errors["interests"] = "Enter at most 200 interests of at most 80 characters each"
     if errors:
         return None, errors
-    data = SchemeCreate(name=name, mode=modes[preset], preset=preset, interests=interests)  # type: ignore[arg-type]
+    stored = preset.removeprefix("policy:") if preset.startswith("policy:") else None
+    data = SchemeCreate(
+        name=name,
+        mode=modes[preset],  # type: ignore[arg-type]
+        preset=None if stored else preset,
+        policy=stored,
+        interests=interests,
+    )
     return data, errors
 
 

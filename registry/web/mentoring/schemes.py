@@ -17,11 +17,12 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from policies import list_presets, load_preset
+from policies import Policy, list_presets, load_preset
 from registry.audit.ledger import Actor
 from registry.http.tenancy import Caller, allow
 from registry.mentoring import service as mentoring
 from registry.mentoring.schemas import ApplicationOut, IntakeOut
+from registry.policies.service import list_policies
 from registry.web.mentoring import forms
 from registry.web.mentoring.common import (
     CAREER_STAGES,
@@ -54,6 +55,10 @@ Who = NamedDependency[Actor]
 Req = Request[Any, Any, Any]
 
 
+def mode_of(policy: Policy) -> str:
+    return "peer" if "peer" in mentoring.domain.allowed_roles(policy) else "mentor-mentee"
+
+
 def presets() -> dict[str, tuple[str, str]]:
     """Applicant presets by name: (title, mode)."""
     found = {}
@@ -61,11 +66,29 @@ def presets() -> dict[str, tuple[str, str]]:
         policy = load_preset(name)
         if policy.subject_kind != "applicant":
             continue
-        title = str(policy.to_dict()["policy"].get("title") or name)
-        found[name] = (
-            title,
-            "peer" if "peer" in mentoring.domain.allowed_roles(policy) else "mentor-mentee",
-        )
+        found[name] = (str(policy.to_dict()["policy"].get("title") or name), mode_of(policy))
+    return found
+
+
+async def policy_choices(scope: TenantScope) -> dict[str, tuple[str, str]]:
+    """What a scheme may run under, by the form's value: (label, mode). A preset by
+    its name; the association's own stored applicant policies (an edited copy of a
+    preset, say) as `policy:<name>`."""
+    found = {
+        name: (f"{title} (preset {name}, {mode})", mode)
+        for name, (title, mode) in presets().items()
+    }
+    for stored in await list_policies(scope):
+        if stored.subject != "applicant":
+            continue
+        row = {"policy_source": "tenant", "policy_name": stored.name}
+        try:
+            policy = await mentoring.scheme_policy(scope, row)
+        except Conflict:
+            continue  # a stored version that no longer loads is not offered
+        mode = mode_of(policy)
+        label = f"{stored.name} (the association's policy, version {stored.version}, {mode})"
+        found[f"policy:{stored.name}"] = (label, mode)
     return found
 
 
@@ -108,8 +131,10 @@ class MentoringPages(TenantPages):
             runner=caller.has(*RUNNERS),
             participant=caller.has(*PARTICIPANTS),
             preset_choices=[
-                (name, f"{title} ({name}, {mode})") for name, (title, mode) in presets().items()
-            ],
+                (value, label) for value, (label, _) in (await policy_choices(scope)).items()
+            ]
+            if caller.has(*RUNNERS)
+            else [],
             form=form or {},
             errors=errors or {},
             status=status,
@@ -126,13 +151,15 @@ class MentoringPages(TenantPages):
         self, request: Req, tenant_scope: Scope, actor: Who, caller: NamedDependency[Caller]
     ) -> Template | Redirect:
         values, multi = await forms.read(request)
-        modes = {name: mode for name, (_, mode) in presets().items()}
+        modes = {value: mode for value, (_, mode) in (await policy_choices(tenant_scope)).items()}
         data, errors = forms.scheme_form(values, multi, modes)
         if data is not None:
             try:
                 scheme = await mentoring.create_scheme(tenant_scope, data, actor=actor)
             except InvalidInput as exc:
-                errors[exc.field] = exc.message
+                # The service names `policy` or `preset`; the form has one choice.
+                field = "preset" if exc.field in ("policy", "mode") else exc.field
+                errors[field] = exc.message
             else:
                 return Redirect(f"{base(tenant_scope)}/schemes/{scheme.id}", status_code=303)
         return await self._overview(

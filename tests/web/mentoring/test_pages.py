@@ -99,7 +99,7 @@ async def test_set_up_apply_match_accept_meet_and_certify(live_server, world):
             f"/t/{slug}/mentoring/schemes", data={"csrf_token": csrf, "name": "ALIA Mentoring"}
         )
         assert bad.status_code == 400
-        assert "Choose one of the presets" in field_error(bad.text, "preset")
+        assert "Choose a preset" in field_error(bad.text, "preset")
         assert "at least one interest" in field_error(bad.text, "interests")
         assert 'value="ALIA Mentoring"' in bad.text
 
@@ -115,6 +115,22 @@ async def test_set_up_apply_match_accept_meet_and_certify(live_server, world):
             )
         )
         scheme = await staff.get(scheme_url)
+        assert f'value="policy:{world.policy_name}"' in overview.text
+        own = await staff.get(
+            location(
+                await staff.post(
+                    f"/t/{slug}/mentoring/schemes",
+                    data={
+                        "csrf_token": csrf,
+                        "name": "Our own edition",
+                        "preset": f"policy:{world.policy_name}",
+                        "interests": "leadership",
+                    },
+                )
+            )
+        )
+        assert "the association&#39;s stored policy" in own.text
+        assert world.policy_name in own.text
         assert "leadership, cataloguing, digital libraries" in scheme.text
         assert "Applications open approximately two months prior" in scheme.text
 
