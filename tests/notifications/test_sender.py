@@ -179,7 +179,11 @@ async def test_login_with_the_configured_user_and_a_wrong_password_waits(factory
     server.start()
     try:
         await announce(world, Role.BOARD, "Motion opened")
-        wrong = SmtpSettings(host="127.0.0.1", port=server.port, user="accord", password="nope")
+        # A generous timeout: on a loaded machine the relay may answer slowly, and a
+        # timeout would be a different failure than the 535 this test is about.
+        wrong = SmtpSettings(
+            host="127.0.0.1", port=server.port, user="accord", password="nope", timeout_seconds=60
+        )
         await drain(wrong)
         [row] = await outbox_of(world, Role.BOARD, "Motion opened")
         assert row["sent_at"] is None and row["attempts"] == 1
