@@ -11,14 +11,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from registry.matching import (
-    Constraints,
-    MatchResult,
-    Profile,
-    match_mentoring,
-    match_peers,
-    weights_for_scheme,
-)
+# The solvers are reached through the module so that numpy and scipy load on the
+# first run, not whenever the mentoring service (and with it the CLI) is imported.
+from registry import matching
+from registry.matching import Constraints, MatchResult, Profile
 from tenants.errors import Conflict
 
 
@@ -138,7 +134,7 @@ def propose(
 ) -> MatchResult:
     """The engine's proposal for the pool: informal pairs and the coordinator's pins
     fixed, forbidden pairs never proposed, the rematch list matched first."""
-    weights = weights_for_scheme(weights_preset)
+    weights = matching.weights_for_scheme(weights_preset)
     forbidden = forbidden_pairs(pool, ended)
     # The coordinator's pins win over an informal pair that shares a mentee (or a peer);
     # an informal pair someone asked not to be in is not pinned.
@@ -155,10 +151,10 @@ def propose(
     try:
         if mode == "peer":
             peers = [a.profile() for a in pool if a.role == "peer"]
-            return match_peers(peers, weights, constraints, priority=priority)
+            return matching.match_peers(peers, weights, constraints, priority=priority)
         mentees = [a.profile() for a in pool if a.role == "mentee"]
         mentors = [a.profile() for a in pool if a.role == "mentor" and a.capacity > 0]
-        return match_mentoring(mentees, mentors, weights, constraints, priority=priority)
+        return matching.match_mentoring(mentees, mentors, weights, constraints, priority=priority)
     except ValueError as exc:
         # The engine refuses pins it cannot honour (a mentor pinned past capacity, a
         # person pinned twice): the coordinator's review, not the input, is at fault.

@@ -22,7 +22,6 @@ from datetime import date, datetime
 from typing import Any
 
 from anyascii import anyascii
-from fpdf import FPDF
 
 from registry.audit.canonical import canonical_bytes
 
@@ -102,6 +101,8 @@ def _day(iso: str) -> str:
 
 def render_pdf(facts: CertificateFacts, verify_url: str, key_id: str) -> bytes:
     """A one-page A4 landscape certificate naming the verification code and URL."""
+    from fpdf import FPDF  # loaded when a certificate is drawn, not with the CLI
+
     pdf = FPDF(orientation="L", unit="mm", format="A4")
     pdf.set_compression(False)
     pdf.set_creation_date(datetime.fromisoformat(facts.issued_at))
