@@ -3,26 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
 
 import msgspec
 from litestar import get
 from litestar.di import NamedDependency
-from litestar.openapi.spec import (
-    OpenAPIFormat,
-    OpenAPIMediaType,
-    OpenAPIResponse,
-    OpenAPIType,
-    Operation,
-    Schema,
-)
 from litestar.params import Parameter, QueryParameter
 from litestar.response import Response, Stream
 
 from registry.audit import store
 from registry.audit.report import FORMATS, MEDIA_TYPES, Format, filename, load_report, render
+from registry.http.files import SpreadsheetOperation, attachment
 from registry.http.tenancy import TENANT_PATH, TenantRoutes, allow
 from tenants.errors import InvalidInput
 from tenants.roles import Role
@@ -64,17 +56,6 @@ def _window(since: str | None, until: str | None) -> tuple[datetime | None, date
     if start is not None and end is not None and end < start:
         raise InvalidInput("until", "must not be before since")
     return start, end
-
-
-@dataclass
-class _ReportOperation(Operation):
-    """The report's 200 response is a file in either format: document both media types."""
-
-    def __post_init__(self) -> None:
-        ok = (self.responses or {}).get("200")
-        if isinstance(ok, OpenAPIResponse):
-            binary = Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY)
-            ok.content = {media: OpenAPIMediaType(schema=binary) for media in MEDIA_TYPES.values()}
 
 
 class AuditController(TenantRoutes):
@@ -133,7 +114,7 @@ class AuditController(TenantRoutes):
         "/report",
         **allow(READERS),
         media_type=MEDIA_TYPES["csv"],
-        operation_class=_ReportOperation,
+        operation_class=SpreadsheetOperation,
         summary="Governance report (CSV or XLSX) of a period, with audit sequence numbers",
         description=(
             "The governance events of the period (roles granted and removed, policy"
@@ -153,11 +134,7 @@ class AuditController(TenantRoutes):
             raise InvalidInput("format", "must be csv or xlsx")
         rows, title = await load_report(tenant_scope.tenant_id, tenant_scope.slug, start, end)
         name = filename(tenant_scope.slug, format)
-        return Response(
-            render(rows, title, format),
-            media_type=MEDIA_TYPES[format],
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
-        )
+        return attachment(render(rows, title, format), MEDIA_TYPES[format], name)
 
 
 ROUTES: list[Any] = [AuditController]

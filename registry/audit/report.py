@@ -29,12 +29,12 @@ from uuid import UUID
 
 from registry.audit.chain import REDACTED
 from registry.audit.ledger import CONFIDENTIAL, OPERATOR_ROLE
+from registry.spreadsheet import MEDIA_TYPES
 
 Format = Literal["csv", "xlsx"]
 FORMATS: tuple[Format, ...] = ("csv", "xlsx")
-CSV_MEDIA_TYPE = "text/csv"
-XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MEDIA_TYPES: dict[Format, str] = {"csv": CSV_MEDIA_TYPE, "xlsx": XLSX_MEDIA_TYPE}
+CSV_MEDIA_TYPE = MEDIA_TYPES["csv"]
+XLSX_MEDIA_TYPE = MEDIA_TYPES["xlsx"]
 
 #: The actions a governance report shows, with their label in words. Everything else
 #: in the log (sign-ins, tokens issued, tenant created or renamed, ...) is operational

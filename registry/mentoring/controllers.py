@@ -17,6 +17,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import Response
 
 from registry.audit.ledger import Actor
+from registry.http.files import attachment
 from registry.http.tenancy import TENANT_PATH, TenantRoutes, allow
 from registry.mentoring import service
 from registry.mentoring.export import MEDIA_TYPES
@@ -319,11 +320,7 @@ class SchemeController(TenantRoutes):
 
 async def _export(scope: TenantScope, intake_id: UUID, format: str) -> Response[bytes]:
     content, media_type, name = await service.export_pairs(scope, intake_id, format)
-    return Response(
-        content,
-        media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return attachment(content, media_type, name)
 
 
 class PartnershipController(TenantRoutes):

@@ -10,12 +10,10 @@ from litestar import Response, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter, QueryParameter
 
-# The audit report's operation documents a 200 that is a CSV or an XLSX file: the
-# same two media types as the register's export.
-from registry.audit.controllers import _ReportOperation as FileOperation
 from registry.audit.ledger import Actor
 from registry.board.schemas import MotionOut
 from registry.board.service import get_motion
+from registry.http.files import SpreadsheetOperation, attachment
 from registry.http.tenancy import TENANT_PATH, TenantRoutes, allow
 from registry.mous import service
 from registry.mous.export import MEDIA_TYPES, Format, render
@@ -75,7 +73,7 @@ class MouController(TenantRoutes):
         "/export",
         **allow(EXPORTERS),
         media_type=MEDIA_TYPES["csv"],
-        operation_class=FileOperation,
+        operation_class=SpreadsheetOperation,
         summary="The MOU register as CSV (default) or XLSX",
     )
     async def export(
@@ -86,11 +84,7 @@ class MouController(TenantRoutes):
         mous = await service.all_mous(tenant_scope)
         name = f"{tenant_scope.slug}-mou-register.{format}"
         title = f"MOU register of {tenant_scope.slug}, {today()}"
-        return Response(
-            render(mous, format, title),
-            media_type=MEDIA_TYPES[format],
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
-        )
+        return attachment(render(mous, format, title), MEDIA_TYPES[format], name)
 
     @get("/{mou_id:uuid}", **allow(MOU_READERS), summary="One MOU")
     async def show_mou(

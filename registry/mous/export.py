@@ -1,19 +1,13 @@
-"""The MOU register as a table: CSV (UTF-8 with BOM) or XLSX (openpyxl). Pure."""
+"""The MOU register as a table, written by `registry.spreadsheet`. Pure."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
-from typing import Literal
 
 from registry.mous.schemas import MouOut, SignatoryOut
+from registry.spreadsheet import MEDIA_TYPES, Format, write_table
 
-Format = Literal["csv", "xlsx"]
-MEDIA_TYPES: dict[str, str] = {
-    "csv": "text/csv",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+__all__ = ["HEADER", "MEDIA_TYPES", "Format", "register_rows", "render"]
 HEADER = (
     "reference",
     "title",
@@ -36,8 +30,6 @@ HEADER = (
     "signed document sha256",
     "approving motion",
 )
-#: A spreadsheet runs a text cell starting with one of these as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def register_rows(mous: Sequence[MouOut]) -> list[list[str | int]]:
@@ -75,46 +67,6 @@ def _signatory(s: SignatoryOut) -> str:
     return f"{s.name}{position} for {s.party}, {s.signed_on}"
 
 
-def _safe(cell: str | int) -> str | int:
-    if isinstance(cell, str) and cell.startswith(_FORMULA_START):
-        return "'" + cell
-    return cell
-
-
-def write_csv(rows: Sequence[Sequence[str | int]]) -> bytes:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
-    writer.writerow(HEADER)
-    for row in rows:
-        writer.writerow([_safe(cell) for cell in row])
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def write_xlsx(rows: Sequence[Sequence[str | int]], title: str) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = "MOU register"
-    sheet.append([title])
-    sheet.cell(row=1, column=1).font = Font(bold=True, size=12)
-    sheet.append(list(HEADER))
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A3"
-    for row in rows:
-        sheet.append(list(row))
-    for line in sheet.iter_rows(min_row=3):
-        for cell in line:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text, never a formula, whatever it starts with
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def render(mous: Sequence[MouOut], format: Format, title: str) -> bytes:
     rows = register_rows(mous)
-    return write_xlsx(rows, title) if format == "xlsx" else write_csv(rows)
+    return write_table(HEADER, rows, format, sheet_name="MOU register", title=title)

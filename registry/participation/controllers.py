@@ -9,24 +9,16 @@ only the parties act as participants. Certificates are checked by anyone at
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from litestar import Request, delete, get, post, put
 from litestar.di import NamedDependency
-from litestar.openapi.spec import (
-    OpenAPIFormat,
-    OpenAPIMediaType,
-    OpenAPIResponse,
-    OpenAPIType,
-    Operation,
-    Schema,
-)
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import Response
 
 from registry.audit.ledger import Actor
+from registry.http.files import SpreadsheetOperation, attachment
 from registry.http.problems import problem_responses
 from registry.http.tenancy import TENANT_PATH, TenantRoutes, allow
 from registry.participation import service
@@ -43,6 +35,7 @@ from registry.participation.schemas import (
     SurveyOut,
     VerificationOut,
 )
+from registry.spreadsheet import MEDIA_TYPES
 from tenants.roles import ALL_ROLES, Role
 from tenants.scope import TenantScope
 
@@ -53,31 +46,8 @@ FLAG_READERS = (Role.ADMIN, Role.COORDINATOR, Role.EXECUTIVE, Role.AUDITOR)
 #: A partnership lives at the mentoring room's URL; its meetings, hours, surveys
 #: and certificates hang below it.
 PARTNERSHIP = "/mentoring/partnerships/{partnership_id:uuid}"
-MEDIA_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 CALENDAR = "text/calendar; charset=utf-8"
 OptionalId = Annotated[UUID | None, QueryParameter(description="only this scheme or intake")]
-
-
-@dataclass
-class _HoursFileOperation(Operation):
-    """The export's 200 is a file in either format: document both media types."""
-
-    def __post_init__(self) -> None:
-        ok = (self.responses or {}).get("200")
-        if isinstance(ok, OpenAPIResponse):
-            binary = Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY)
-            ok.content = {media: OpenAPIMediaType(schema=binary) for media in MEDIA_TYPES.values()}
-
-
-def _attachment(content: bytes, media_type: str, filename: str) -> Response[bytes]:
-    return Response(
-        content,
-        media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
 
 
 class ParticipationController(TenantRoutes):
@@ -173,7 +143,7 @@ class ParticipationController(TenantRoutes):
         partnership_id: FromPath[UUID],
     ) -> Response[bytes]:
         data = await service.meetings_ics(tenant_scope, partnership_id, actor)
-        return _attachment(data, CALENDAR, f"meetings-{partnership_id}.ics")
+        return attachment(data, CALENDAR, f"meetings-{partnership_id}.ics")
 
     # --- hours ----------------------------------------------------------------------
 
@@ -210,7 +180,7 @@ class ParticipationController(TenantRoutes):
         "/hours/export",
         **allow(EVERYONE),
         media_type=MEDIA_TYPES["csv"],
-        operation_class=_HoursFileOperation,
+        operation_class=SpreadsheetOperation,
         summary="Hours per person as CSV or XLSX (yours; everyone's for staff)",
     )
     async def export_hours(
@@ -226,7 +196,7 @@ class ParticipationController(TenantRoutes):
         data = await service.export_hours_file(
             tenant_scope, actor, format, scheme_id=scheme_id, intake_id=intake_id
         )
-        return _attachment(data, MEDIA_TYPES[format], f"hours-{tenant_scope.slug}.{format}")
+        return attachment(data, MEDIA_TYPES[format], f"hours-{tenant_scope.slug}.{format}")
 
     # --- surveys --------------------------------------------------------------------
 
@@ -342,7 +312,7 @@ class ParticipationController(TenantRoutes):
         name, data = await service.certificate_pdf(
             tenant_scope, certificate_id, actor, str(request.base_url)
         )
-        return _attachment(data, "application/pdf", name)
+        return attachment(data, "application/pdf", name)
 
     @post(
         "/certificates/{certificate_id:uuid}/revoke",

@@ -1,20 +1,18 @@
 """Hours per person as CSV or XLSX (openpyxl): one row per participant and partnership.
 
-Text cells a spreadsheet would run as a formula (a name "=cmd|...") are defused: in
-CSV with a leading "'", in XLSX by storing them as text cells.
+Written by `registry.spreadsheet`, which defuses text a spreadsheet would run as a
+formula.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 from registry.participation.hours import PersonHours
+from registry.spreadsheet import Format, write_csv, write_xlsx
 
-ExportFormat = Literal["csv", "xlsx"]
+ExportFormat = Format
 HEADER = (
     "person",
     "email",
@@ -29,7 +27,6 @@ HEADER = (
     "recommended minimum hours",
     "minimum met",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,43 +56,12 @@ class HoursLine:
         )
 
 
-def _defused(value: str | int | float) -> str | int | float:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def hours_csv(lines: Sequence[HoursLine]) -> bytes:
-    """UTF-8 with a byte order mark, so that spreadsheets read names right."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
-    writer.writerow(HEADER)
-    for line in lines:
-        writer.writerow([_defused(cell) for cell in line.cells()])
-    return buffer.getvalue().encode("utf-8-sig")
+    return write_csv(HEADER, (line.cells() for line in lines))
 
 
 def hours_xlsx(lines: Sequence[HoursLine]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = "Hours"
-    sheet.append(list(HEADER))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    for line in lines:
-        sheet.append(list(line.cells()))
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return write_xlsx(HEADER, (line.cells() for line in lines), sheet_name="Hours")
 
 
 def export_hours(lines: Sequence[HoursLine], format: ExportFormat) -> bytes:

@@ -6,25 +6,16 @@ what depends on the record (a member's own request, the request's state).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from litestar import get, patch, post
 from litestar.di import NamedDependency
-from litestar.openapi.spec import (
-    OpenAPIFormat,
-    OpenAPIMediaType,
-    OpenAPIResponse,
-    OpenAPIType,
-    Operation,
-    Schema,
-)
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter, QueryParameter
 from litestar.response import Response
 
 from registry.audit.ledger import Actor
-from registry.audit.report import MEDIA_TYPES
+from registry.http.files import SpreadsheetOperation, attachment
 from registry.http.tenancy import TENANT_PATH, TenantRoutes, allow
 from registry.relationships import cases, export, partners, service
 from registry.relationships.records import now
@@ -54,6 +45,7 @@ from registry.relationships.schemas import (
     RescreenOut,
     ScreeningResultOut,
 )
+from registry.spreadsheet import MEDIA_TYPES
 from tenants.roles import ALL_ROLES, Role
 from tenants.scope import TenantScope
 
@@ -401,17 +393,6 @@ class CaseController(TenantRoutes):
         )
 
 
-@dataclass
-class _ExportOperation(Operation):
-    """The export's 200 response is a file in either format: document both types."""
-
-    def __post_init__(self) -> None:
-        ok = (self.responses or {}).get("200")
-        if isinstance(ok, OpenAPIResponse):
-            binary = Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY)
-            ok.content = {media: OpenAPIMediaType(schema=binary) for media in MEDIA_TYPES.values()}
-
-
 class RegisterController(TenantRoutes):
     path = TENANT_PATH + "/relationships"
     tags = ["relationships"]
@@ -420,7 +401,7 @@ class RegisterController(TenantRoutes):
         "/export",
         **allow(EXPORTERS),
         media_type=MEDIA_TYPES["csv"],
-        operation_class=_ExportOperation,
+        operation_class=SpreadsheetOperation,
         summary="The relationships register as CSV (default) or XLSX",
     )
     async def export_register(
@@ -432,11 +413,7 @@ class RegisterController(TenantRoutes):
     ) -> Response[bytes]:
         body = await export.export_register(tenant_scope, format, now())
         name = export.filename(tenant_scope.slug, format)
-        return Response(
-            body,
-            media_type=MEDIA_TYPES[format],
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
-        )
+        return attachment(body, MEDIA_TYPES[format], name)
 
 
 ROUTES: list[Any] = [PartnerController, RequestController, CaseController, RegisterController]

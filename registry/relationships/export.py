@@ -1,14 +1,12 @@
 """The relationships register as a spreadsheet: one row per request, with its
 partner, state, regional priority, screening clearance, cases and the policy that
-decided it. CSV (UTF-8, header row) or XLSX (a title row, then a bold, frozen header).
+decided it, written by `registry.spreadsheet`.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from registry.relationships.diligence import stored_decision
 from registry.relationships.records import loads
@@ -18,10 +16,10 @@ from registry.relationships.tables import (
     RelationshipRequest,
     ScreeningCase,
 )
+from registry.spreadsheet import Format, write_table
 from tenants.database import as_datetime
 from tenants.scope import TenantScope
 
-Format = Literal["csv", "xlsx"]
 COLUMNS = (
     "request_id",
     "title",
@@ -94,48 +92,11 @@ async def register_rows(scope: TenantScope) -> list[list[Any]]:
     return rows
 
 
-def _cell(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula is quoted (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def write_csv(rows: list[list[Any]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for row in rows:
-        writer.writerow([_cell(v) for v in row])
-    return out.getvalue().encode("utf-8")
-
-
-def write_xlsx(rows: list[list[Any]], title: str) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Relationships"
-    sheet.append([title])
-    sheet.append(list(COLUMNS))
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A3"
-    for row in rows:
-        sheet.append([_cell(v) for v in row])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 async def export_register(scope: TenantScope, format: Format, at: datetime) -> bytes:
     rows = await register_rows(scope)
-    if format == "xlsx":
-        stamp = at.strftime("%Y-%m-%d %H:%M UTC")
-        return write_xlsx(rows, f"Relationships register of {scope.slug}, {stamp}")
-    return write_csv(rows)
+    stamp = at.strftime("%Y-%m-%d %H:%M UTC")
+    title = f"Relationships register of {scope.slug}, {stamp}"
+    return write_table(COLUMNS, rows, format, sheet_name="Relationships", title=title)
 
 
 def filename(slug: str, format: Format) -> str:

@@ -236,7 +236,7 @@ async def test_the_executive_declines_and_the_register_exports(api, world, un_20
     )
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.text)))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     row = next(r for r in rows if r["request_id"] == request["id"])
     assert row["state"] == "rejected" and row["partner"].startswith("'=")  # not a formula
     assert row["policy"] == "international v1" and row["clearance"] == "clear"
