@@ -50,11 +50,11 @@ Who = NamedDependency[Actor]
 PartnershipState = Annotated[
     str | None,
     QueryParameter(
+        name="state",
         max_length=24,
         pattern=r"^(proposed|accepted|active|midway_review_done|completed|evaluated|withdrawn"
         r"|terminated)$",
         description="Only partnerships in this state",
-        query="state",
     ),
 ]
 
