@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import json
 import sys
@@ -12,26 +11,9 @@ from typing import Any, TypeVar
 import click
 
 from registry.audit.ledger import OPERATOR
-from tenants.errors import AccordError
+from registry.console import run
 
 T = TypeVar("T")
-
-
-def run(coro: Coroutine[Any, Any, T]) -> T:
-    """Run one command's work, turning domain errors into a clear message and exit 1."""
-
-    async def wrapped() -> T:
-        from tenants.database import close_pool
-
-        try:
-            return await coro
-        finally:
-            await close_pool()
-
-    try:
-        return asyncio.run(wrapped())
-    except AccordError as exc:
-        raise click.ClickException(exc.detail) from exc
 
 
 def operator(fn: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Coroutine
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -24,6 +23,7 @@ from registry.audit import consistency, proof
 from registry.audit.bundle import HEADER_TYPE, verify_bundle
 from registry.audit.result import VerifyResult
 from registry.audit.treehead import load_public_key
+from registry.console import run
 
 # A proof document is small; refuse to slurp a multi-gigabyte file by mistake.
 _MAX_PROOF_BYTES = 16 * 1024 * 1024
@@ -65,12 +65,6 @@ def audit_verify_command(path: Path, public_key_file: Path | None) -> None:
 audit_group.add_command(audit_verify_command)
 
 
-def _run(coro: Coroutine[Any, Any, T]) -> T:
-    from registry.cli import run  # the main CLI mounts this module
-
-    return run(coro)
-
-
 def _moment(value: str | None, name: str) -> datetime | None:
     if value is None:
         return None
@@ -108,7 +102,7 @@ def audit_export_command(slug: str, out: Path, since: str | None, until: str | N
         partial.replace(out)
         return lines - 2
 
-    events = _run(export())
+    events = run(export())
     click.echo(f"exported {events} events of {slug} to {out}", err=True)
 
 
@@ -143,7 +137,7 @@ def audit_report_command(
         rows, title = await load_report(tenant.id, slug, start, end)
         return render(rows, title, fmt), len(rows)
 
-    data, count = _run(report())
+    data, count = run(report())
     partial = out.with_name(out.name + ".partial")
     partial.write_bytes(data)
     partial.replace(out)
@@ -163,7 +157,7 @@ def audit_prove_command(slug: str, seq: int) -> None:
         tenant = await get_tenant(slug)
         return await prove(tenant.id, slug, seq)
 
-    document = _run(prove())
+    document = run(prove())
     sys.stdout.write(json.dumps(document, indent=2, sort_keys=True) + "\n")
 
 
@@ -176,7 +170,7 @@ def audit_sign_heads_command() -> None:
 
         return await sign_heads()
 
-    for slug, size in _run(sign()):
+    for slug, size in run(sign()):
         click.echo(f"{slug}\tsigned tree head at size {size}")
 
 

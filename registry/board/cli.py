@@ -6,22 +6,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Coroutine
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import click
+
+from registry.console import run
 
 T = TypeVar("T")
 
 motions_group = click.Group("motions", help="Board motions: close those past their deadline.")
-
-
-def run_command(coro: Coroutine[Any, Any, T]) -> T:
-    from registry.cli import run  # the main CLI mounts this module
-
-    return run(coro)
 
 
 def parse_moment(value: str | None, name: str) -> datetime | None:
@@ -50,11 +45,11 @@ def close_due_command(as_of: str | None, tenant: str | None, as_json: bool) -> N
     now = parse_moment(as_of, "--as-of")
 
     async def work() -> tuple[ClosingRun, int]:
-        run = await close_due(actor=OPERATOR, now=now, tenant=tenant)
-        return run, await remind_closing(now=now, tenant=tenant)
+        closing = await close_due(actor=OPERATOR, now=now, tenant=tenant)
+        return closing, await remind_closing(now=now, tenant=tenant)
 
-    run, reminded = run_command(work())
-    for motion in run.decided:
+    closing, reminded = run(work())
+    for motion in closing.decided:
         if as_json:
             line = {
                 "motion": str(motion.id),
@@ -64,10 +59,10 @@ def close_due_command(as_of: str | None, tenant: str | None, as_json: bool) -> N
             click.echo(json.dumps(line))
         else:
             click.echo(f"{motion.id}\t{motion.status}\t{motion.subject_kind}\t{motion.title}")
-    for motion_id, why in run.failed:
+    for motion_id, why in closing.failed:
         click.echo(f"{motion_id}\tnot closed: {why}", err=True)
-    click.echo(f"{len(run.decided)} decided, {reminded} reminded", err=True)
-    if run.failed:
+    click.echo(f"{len(closing.decided)} decided, {reminded} reminded", err=True)
+    if closing.failed:
         raise SystemExit(1)
 
 

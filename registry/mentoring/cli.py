@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Coroutine
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+
+from registry.console import run
 
 T = TypeVar("T")
 
@@ -16,12 +17,6 @@ AS_OF_HELP = "The day of the run (default: today in the association's time zone)
 mentoring_group = click.Group(
     "mentoring", help="Mentoring schemes: fee runs, closing ended intakes, exports."
 )
-
-
-def _run(coro: Coroutine[Any, Any, T]) -> T:
-    from registry.cli import run  # the main CLI mounts this module
-
-    return run(coro)
 
 
 def _day(value: str | None) -> date | None:
@@ -56,7 +51,7 @@ def charge_fees_command(slug: str | None, as_of: str | None) -> None:
             counts.append((scope.slug, len(charged)))
         return counts
 
-    for name, count in _run(charge()):
+    for name, count in run(charge()):
         click.echo(f"{name}\t{count} fees charged")
 
 
@@ -83,7 +78,7 @@ def close_ended_command(slug: str | None, as_of: str | None) -> None:
             counts.append((scope.slug, len(done)))
         return counts
 
-    for name, count in _run(close()):
+    for name, count in run(close()):
         click.echo(f"{name}\t{count} partnerships completed")
 
 
@@ -117,5 +112,5 @@ def export_pairs_command(slug: str, intake_id: str, out: Path) -> None:
         content, _, _ = await export_pairs(TenantScope(tenant.id, slug), intake_id, fmt)
         return content
 
-    out.write_bytes(_run(export()))
+    out.write_bytes(run(export()))
     click.echo(f"wrote {out}", err=True)

@@ -10,7 +10,7 @@ from datetime import date
 
 import click
 
-from registry.board.cli import run_command
+from registry.console import run
 
 mous_group = click.Group("mous", help="The MOU register: expiry and reviews that fall due.")
 
@@ -32,7 +32,7 @@ def expire_command(as_of: str | None, tenant: str | None) -> None:
     from registry.audit.ledger import OPERATOR
     from registry.mous.service import expire_due
 
-    for mou in run_command(expire_due(actor=OPERATOR, on=_day(as_of), tenant=tenant)):
+    for mou in run(expire_due(actor=OPERATOR, on=_day(as_of), tenant=tenant)):
         click.echo(f"{mou.id}\t{mou.reference}\texpired {mou.expires_on}\t{mou.title}")
 
 
@@ -44,5 +44,5 @@ def reviews_due_command(as_of: str | None, tenant: str | None) -> None:
     from registry.audit.ledger import OPERATOR
     from registry.mous.service import open_due_reviews
 
-    for review in run_command(open_due_reviews(actor=OPERATOR, on=_day(as_of), tenant=tenant)):
+    for review in run(open_due_reviews(actor=OPERATOR, on=_day(as_of), tenant=tenant)):
         click.echo(f"{review.mou_id}\treview {review.id}\tdue {review.due_on}")

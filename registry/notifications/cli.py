@@ -7,21 +7,15 @@ runs without a sender (cron), and for trying a mail server's settings by hand.
 from __future__ import annotations
 
 import json
-from collections.abc import Coroutine
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import click
 
+from registry.console import run
 from registry.notifications.sender import PassResult, outbox_status, send_pass
 from registry.notifications.settings import load_smtp_settings
 
 T = TypeVar("T")
-
-
-def _run(coro: Coroutine[Any, Any, T]) -> T:
-    from registry.cli import run  # the main CLI mounts this module
-
-    return run(coro)
 
 
 notifications_group = click.Group(
@@ -45,7 +39,7 @@ def send_command() -> None:
             if result.claimed == 0 or result.retried:
                 return passes
 
-    passes = _run(drain())
+    passes = run(drain())
     total_sent = sum(p.sent for p in passes)
     total_retried = sum(p.retried for p in passes)
     total_failed = sum(p.failed for p in passes)
@@ -61,4 +55,4 @@ def send_command() -> None:
 @notifications_group.command("status")
 def status_command() -> None:
     """Counts of the outbox: waiting, sent, refused, and the oldest waiting e-mail."""
-    click.echo(json.dumps(_run(outbox_status())))
+    click.echo(json.dumps(run(outbox_status())))

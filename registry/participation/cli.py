@@ -8,7 +8,6 @@ reminders), the open flags of a tenant, and the check of a certificate code.
 from __future__ import annotations
 
 import json
-from collections.abc import Coroutine
 from datetime import date
 from typing import Any, TypeVar
 
@@ -16,6 +15,7 @@ import click
 import msgspec
 
 from registry.audit.ledger import OPERATOR
+from registry.console import run
 from registry.participation import service
 from registry.participation.schemas import FlagOut, RunOut, VerificationOut
 from tenants.scope import TenantScope
@@ -27,12 +27,6 @@ participation_group = click.Group(
     "participation",
     help="Meetings, surveys, flags and certificates of mentoring partnerships.",
 )
-
-
-def _run(coro: Coroutine[Any, Any, T]) -> T:
-    from registry.cli import run  # the main CLI mounts this module
-
-    return run(coro)
 
 
 def _day(value: str | None) -> date | None:
@@ -65,7 +59,7 @@ def daily_command(slug: str | None, today: str | None) -> None:
             return await service.run_daily_all(actor=OPERATOR, today=day)
         return [await service.run_daily(await _scope(slug), actor=OPERATOR, today=day)]
 
-    for result in _run(work()):
+    for result in run(work()):
         _echo(result)
 
 
@@ -78,7 +72,7 @@ def flags_command(slug: str, include_resolved: bool) -> None:
     async def work() -> list[FlagOut]:
         return await service.list_flags(await _scope(slug), open_only=not include_resolved)
 
-    for flag in _run(work()):
+    for flag in run(work()):
         _echo(flag)
 
 
@@ -86,7 +80,7 @@ def flags_command(slug: str, include_resolved: bool) -> None:
 @click.argument("code")
 def verify_command(code: str) -> None:
     """Check a certificate code (as the public page does); exit 1 unless valid."""
-    answer: VerificationOut = _run(service.verify_certificate(code))
+    answer: VerificationOut = run(service.verify_certificate(code))
     _echo(answer)
     if not answer.valid:
         raise click.ClickException(f"certificate {answer.code} is {answer.status}")

@@ -8,13 +8,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from registry.audit.ledger import OPERATOR
+from registry.console import run
 from tenants.scope import TenantScope
 
 T = TypeVar("T")
@@ -22,13 +22,6 @@ T = TypeVar("T")
 relationships_group = click.Group(
     "relationships", help="Partners, relationship requests and their screening cases."
 )
-
-
-def _run(coro: Coroutine[Any, Any, T]) -> T:
-    # Imported here: registry.cli imports this module while it mounts the groups.
-    from registry.cli import run
-
-    return run(coro)
 
 
 async def _scope(slug: str) -> TenantScope:
@@ -48,13 +41,13 @@ def rescreen_command(slug: str | None) -> None:
         return await rescreen_tenant(await _scope(slug or ""), trigger="manual", actor=OPERATOR)
 
     if slug is not None:
-        partners, subjects, opened, gone, versions = _run(one())
+        partners, subjects, opened, gone, versions = run(one())
         click.echo(
             f"re-screened {slug}: {partners} partners, {subjects} names; {opened} new cases, "
             f"{gone} hits gone (lists: {', '.join(versions) or 'none loaded'})"
         )
         return
-    reports = _run(rescreen_all_tenants(OPERATOR))
+    reports = run(rescreen_all_tenants(OPERATOR))
     for report in reports:
         click.echo(
             f"re-screened {report.tenant}: {report.partners} partners, {report.subjects} "
@@ -84,7 +77,7 @@ def export_command(slug: str, out: Path) -> None:
     async def build() -> bytes:
         return await export_register(await _scope(slug), suffix, now())  # type: ignore[arg-type]
 
-    body = _run(build())
+    body = run(build())
     out.write_bytes(body)
     click.echo(f"wrote {out} ({len(body)} bytes)")
 
@@ -100,7 +93,7 @@ def cases_command(slug: str, status: str | None) -> None:
         page = await list_cases(await _scope(slug), limit=200, offset=0, status=status)
         return list(page.items)
 
-    found = _run(load())
+    found = run(load())
     if not found:
         click.echo("no screening case", err=True)
     for case in found:

@@ -8,7 +8,6 @@ no list is loaded (fail closed).
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import datetime as dt
 import json
@@ -16,7 +15,7 @@ import os
 import sys
 import tempfile
 from collections import defaultdict
-from collections.abc import Coroutine, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -24,12 +23,12 @@ from urllib.parse import urlsplit
 import click
 import msgspec
 
+from registry.console import run
 from screening.bench import run_benchmark
 from screening.index import ScreeningIndex
 from screening.matcher import Query, ScreeningResult, Thresholds, screen
 from screening.model import ListFormatError, ListVersion
 from screening.parsers import SOURCES, parse_list
-from tenants.errors import AccordError
 
 T = TypeVar("T")
 
@@ -60,29 +59,12 @@ def _parse_list_specs(specs: tuple[str, ...]) -> list[ListVersion]:
     return versions
 
 
-def _run(coro: Coroutine[Any, Any, T]) -> T:
-    """Run database work in its own event loop; domain errors become messages."""
-
-    async def wrapped() -> T:
-        from tenants.database import close_pool
-
-        try:
-            return await coro
-        finally:
-            await close_pool()
-
-    try:
-        return asyncio.run(wrapped())
-    except AccordError as exc:
-        raise click.ClickException(exc.detail) from exc
-
-
 def _stored_versions() -> list[ListVersion]:
     """The stored active versions; none (fail closed) if the database cannot be read."""
     from screening import store
 
     try:
-        _, versions = _run(store.load_active())
+        _, versions = run(store.load_active())
     except click.ClickException:
         raise
     except Exception as exc:  # an unmigrated or unreachable database: nothing is cleared
@@ -295,7 +277,7 @@ def _store(version: ListVersion) -> None:
         file=sys.stderr,
         show_pos=True,
     ) as bar:
-        result = _run(store.import_version(version, progress=bar.update))
+        result = run(store.import_version(version, progress=bar.update))
     stored = result.version
     if not result.created:
         click.echo(
@@ -319,7 +301,7 @@ def _rescreen() -> None:
     from registry.relationships.cases import rescreen_all_tenants
 
     try:
-        reports = _run(rescreen_all_tenants(OPERATOR))
+        reports = run(rescreen_all_tenants(OPERATOR))
     except click.ClickException:
         raise
     except Exception as exc:
@@ -373,7 +355,7 @@ def _row(v: Any) -> str:
 def lists_command(source: str | None, as_json: bool) -> None:
     from screening import store
 
-    versions = _run(store.list_versions(source))
+    versions = run(store.list_versions(source))
     if as_json:
         for v in versions:
             click.echo(msgspec.json.encode(v).decode())
@@ -397,7 +379,7 @@ def diff_command(v1: int, v2: int, as_json: bool) -> None:
     async def load() -> tuple[ListVersion, ListVersion]:
         return await store.load_version(v1), await store.load_version(v2)
 
-    old, new = _run(load())
+    old, new = run(load())
     try:
         diff = diff_versions(old, new)
     except ValueError as exc:
