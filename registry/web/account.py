@@ -17,9 +17,9 @@ from registry.web.auth import (
     PAGE,
     PUBLIC,
     SIGN_IN_CSRF_COOKIE,
+    WebSession,
     new_sign_in_csrf,
     safe_next,
-    web_session,
 )
 from registry.web.forms import Form
 from registry.web.rendering import PAGE_ERRORS, PAGE_HEADERS, page
@@ -76,7 +76,7 @@ class AccountPages(Controller):
     exception_handlers = PAGE_ERRORS
     response_headers = PAGE_HEADERS
 
-    @get("/", opt=PAGE, guards=[web_session])
+    @get("/", opt=PAGE, middleware=[WebSession])
     async def start(self, request: Request[Any, Any, Any]) -> Redirect:
         return Redirect(await _landing(request.user.person_id), status_code=303)
 
@@ -139,7 +139,7 @@ class AccountPages(Controller):
             new_sign_in_csrf(), email=email, next=next_path, errors=errors, status=status
         )
 
-    @post("/sign-out", opt=PAGE, guards=[web_session], status_code=303)
+    @post("/sign-out", opt=PAGE, middleware=[WebSession], status_code=303)
     async def sign_out(self, request: Request[Any, Any, Any]) -> Redirect:
         if request.user.session_id is not None:
             await sessions.sign_out(request.user.session_id, actor=actor_of(request))
@@ -147,6 +147,6 @@ class AccountPages(Controller):
         response.delete_cookie(SESSION_COOKIE, path="/")
         return response
 
-    @get("/tenants", opt=PAGE, guards=[web_session])
+    @get("/tenants", opt=PAGE, middleware=[WebSession])
     async def choose_tenant(self, request: Request[Any, Any, Any]) -> Template:
         return await page(request, "tenants.html", title="Choose an association")

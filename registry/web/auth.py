@@ -21,7 +21,7 @@ from typing import Any
 
 from litestar import Request
 from litestar.connection import ASGIConnection
-from litestar.handlers import BaseRouteHandler
+from litestar.types import ASGIApp, Receive, Scope, Send
 
 from registry.http.auth import CSRF_HEADER, SAFE_METHODS, SESSION_COOKIE
 from tenants.errors import Forbidden
@@ -72,11 +72,9 @@ def _here(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
     return f"{path}?{query}" if query and method_of(connection) in SAFE_METHODS else path
 
 
-async def web_session(
-    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
-) -> None:
-    """Guard of every signed-in page: a live session, and for a state change its CSRF
-    token; sets `connection.user` for the guards and handlers after it."""
+async def open_web_session(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
+    """A live session, and for a state change its CSRF token; sets the request's
+    user for the tenant wall and the handlers after it."""
     secret = connection.cookies.get(SESSION_COOKIE)
     principal = await authenticate_session(secret) if secret else None
     if principal is None:
@@ -87,6 +85,17 @@ async def web_session(
         raise Forbidden("the form has expired or did not come from Accord; reload the page")
     connection.scope["user"] = principal
     connection.scope["auth"] = "session"
+
+
+class WebSession:
+    """Middleware of every signed-in page (before the tenant wall on tenant pages)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await open_web_session(ASGIConnection(scope, receive, send))
+        await self.app(scope, receive, send)
 
 
 def current_principal(request: Request[Any, Any, Any]) -> Principal | None:

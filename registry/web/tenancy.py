@@ -1,12 +1,12 @@
 """The base of every page of a tenant: `/t/{tenant}/...`, behind the same tenant
-wall as the API (`tenant_guard`, roles declared with `allow(...)` on each page)."""
+wall as the API (`TenantWall`, roles declared with `allow(...)` on each page)."""
 
 from __future__ import annotations
 
 from litestar import Controller
 
-from registry.http.tenancy import TenantRoutes, tenant_guard
-from registry.web.auth import PAGE, web_session
+from registry.http.tenancy import TenantRoutes, TenantWall
+from registry.web.auth import PAGE, WebSession
 from registry.web.rendering import PAGE_ERRORS, PAGE_HEADERS
 
 WEB_TENANT_PATH = "/t/{tenant:str}"
@@ -14,9 +14,9 @@ WEB_TENANT_PATH = "/t/{tenant:str}"
 
 class TenantPages(Controller):
     """Pages of one tenant: a live session (and CSRF token for changes), then the
-    tenant guard; `caller`, `tenant_scope` and `actor` as for the API's handlers."""
+    tenant wall; `caller`, `tenant_scope` and `actor` as for the API's handlers."""
 
-    guards = [web_session, tenant_guard]
+    middleware = [WebSession, TenantWall]
     dependencies = TenantRoutes.dependencies
     include_in_schema = False
     opt = PAGE
