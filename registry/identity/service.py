@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
@@ -15,64 +16,42 @@ from tenants.service import ensure_person, membership_changes
 from tenants.tables import ApiToken, Membership, Person
 from tenants.tokens import revoke_token
 
-MEMBER_COLUMNS = (
-    Membership.id,
-    Membership.role,
-    Membership.created_at,
-    Membership.person.id.as_alias("person_id"),
-    Membership.person.email.as_alias("email"),
-    Membership.person.name.as_alias("name"),
+# The members page is the most requested read: its SQL is written out so that each
+# request runs it rather than rebuilding it through the query builder, and its rows
+# come as plain sequences in MemberOut's field order. Ids go into the struct as the
+# driver gives them (text on SQLite): they only go back out as JSON strings, and
+# parsing a hundred UUIDs a page only to print them again would double the cost.
+MEMBER_SELECT = (
+    "SELECT m.id, p.id, p.email, p.name, m.role, m.created_at"
+    " FROM membership m JOIN person p ON p.id = m.person WHERE m.tenant = {tenant}"
 )
+MEMBER_PAGE = MEMBER_SELECT + "%s ORDER BY m.created_at, m.id LIMIT {} OFFSET {}"
+MEMBER_ONE = MEMBER_SELECT + " AND m.id = {}"
 
 
-def _member(row: dict[str, Any]) -> MemberOut:
-    # Built without re-validation: the row comes from our own schema, and on the
-    # hot members page parsing ids only to print them again doubles the cost.
-    created_at = as_datetime(row["created_at"])
+def _member(row: Sequence[Any]) -> MemberOut:
+    membership_id, person_id, email, name, role, stored_at = row
+    created_at = as_datetime(stored_at)
     assert created_at is not None
-    return MemberOut(
-        id=row["id"],
-        person_id=row["person_id"],
-        email=row["email"],
-        name=row["name"],
-        role=row["role"],
-        created_at=created_at,
-    )
-
-
-# The members page is the most requested read; its SQL is written out so that each
-# request runs it rather than rebuilding it through the query builder. Ids are read
-# as text: they go straight back out as JSON strings, and parsing a hundred UUIDs a
-# page only to print them again was a third of the request's time on SQLite.
-MEMBER_PAGE = (
-    "SELECT CAST(m.id AS TEXT) AS id, m.role, m.created_at,"
-    " CAST(p.id AS TEXT) AS person_id, p.email, p.name"
-    " FROM membership m JOIN person p ON p.id = m.person"
-    " WHERE m.tenant = {tenant}%s ORDER BY m.created_at, m.id LIMIT {} OFFSET {}"
-)
+    return MemberOut(membership_id, person_id, email, name, role, created_at)
 
 
 async def list_members(
     scope: TenantScope, *, limit: int, offset: int, role: Role | None = None
 ) -> tuple[list[MemberOut], int | None]:
     if role is None:
-        rows = await scope.rows(MEMBER_PAGE % "", limit + 1, offset)
+        rows = await scope.records(MEMBER_PAGE % "", limit + 1, offset)
     else:
-        sql = MEMBER_PAGE % " AND m.role = {}"
-        rows = await scope.rows(sql, role.value, limit + 1, offset)
+        rows = await scope.records(MEMBER_PAGE % " AND m.role = {}", role.value, limit + 1, offset)
     next_offset = offset + limit if len(rows) > limit else None
     return [_member(row) for row in rows[:limit]], next_offset
 
 
 async def get_member(scope: TenantScope, membership_id: UUID) -> MemberOut:
-    row = (
-        await scope.select(Membership, *MEMBER_COLUMNS)
-        .where(Membership.id == membership_id)
-        .first()
-    )
-    if row is None:
+    rows = await scope.records(MEMBER_ONE, membership_id)
+    if not rows:
         raise NotFound(f"no membership {membership_id}")
-    return _member(row)
+    return _member(rows[0])
 
 
 async def add_member(
