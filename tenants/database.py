@@ -136,6 +136,16 @@ class PooledSQLiteEngine(SQLiteEngine):
             setattr(self._readers, kind, connection)
         return connection
 
+    def change_stamp(self) -> tuple[int, int]:
+        """Changes whenever any connection of any process commits to the database.
+
+        SQLite's `data_version` of a connection that never writes (the count ignores
+        the connection's own commits), with the connection's identity: a count is
+        only comparable with another from the same connection."""
+        connection = self._reader("version", detect_types=False)
+        (version,) = connection.execute("PRAGMA data_version").fetchone()
+        return id(connection), version
+
     def plain_connection(self) -> sqlite3.Connection:
         """This thread's read connection without type detection: rows of raw values."""
         return self._reader("plain", detect_types=False)
@@ -243,6 +253,15 @@ async def fetch_records(template: str, *args: Any) -> list[Sequence[Any]]:
                 # asyncpg's records are sequences of their values already.
                 return list(await connection.fetch(sql, *args))
     return [tuple(row.values()) for row in await fetch(template, *args)]
+
+
+def change_stamp() -> tuple[int, int] | None:
+    """A value that differs after any commit to the database since it was read, when
+    one can be had without a round trip (SQLite outside a transaction); else None."""
+    engine = current_engine()
+    if isinstance(engine, PooledSQLiteEngine) and engine.current_transaction.get() is None:
+        return engine.change_stamp()
+    return None
 
 
 def as_uuid(value: Any) -> UUID:

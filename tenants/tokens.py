@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 from uuid import UUID
 
 from tenants.access import access_from_rows
-from tenants.database import as_datetime, as_uuid, fetch, write_transaction
+from tenants.database import as_datetime, as_uuid, change_stamp, fetch, write_transaction
 from tenants.errors import InvalidInput, NotFound
 from tenants.principal import Principal
 from tenants.tables import ApiToken
@@ -120,6 +121,53 @@ BY_HASH_WITH_ACCESS_SQL = (
 )
 
 
+class RecentTokens:
+    """Principals of the tokens presented lately, by token hash and path's tenant.
+
+    Every API request presents a token; most present one seen a moment ago. An entry
+    is served only while the database's change stamp (`change_stamp`) is the one read
+    before the entry was: any commit anywhere (a revocation, a role removed, a tenant
+    suspended, by this process or another) empties the cache, so an answer from it
+    is the answer the database would give. Where no stamp is cheap (PostgreSQL,
+    inside a transaction) nothing is cached. Expiry is checked on every use."""
+
+    MAX_ENTRIES = 10_000
+
+    def __init__(self) -> None:
+        self._stamp: tuple[int, int] | None = None
+        self._entries: dict[tuple[str, str | None], tuple[Principal, float]] = {}
+
+    def get(self, stamp: tuple[int, int], key: tuple[str, str | None]) -> Principal | None:
+        if stamp != self._stamp:
+            self._entries.clear()
+            self._stamp = stamp
+            return None
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        principal, expires = entry
+        if expires <= time.time():
+            del self._entries[key]
+            return None
+        return principal
+
+    def put(
+        self,
+        stamp: tuple[int, int],
+        key: tuple[str, str | None],
+        principal: Principal,
+        expires_at: datetime | None,
+    ) -> None:
+        if stamp != self._stamp or len(self._entries) >= self.MAX_ENTRIES:
+            self._entries.clear()
+            self._stamp = stamp
+        expires = expires_at.timestamp() if expires_at is not None else float("inf")
+        self._entries[key] = (principal, expires)
+
+
+RECENT = RecentTokens()
+
+
 async def authenticate_token(secret: str, tenant_slug: str | None = None) -> Principal | None:
     """The principal behind a presented token, or None if unknown, revoked or expired.
 
@@ -128,22 +176,30 @@ async def authenticate_token(secret: str, tenant_slug: str | None = None) -> Pri
     """
     if not secret.startswith(PREFIX) or len(secret) > 100:
         return None
-    # Every API request runs this; plain SQL skips rebuilding the query each time.
     if tenant_slug is not None and not SLUG.match(tenant_slug):
-        tenant_slug = None  # no tenant has it; the guard will answer 404
+        tenant_slug = None  # no tenant has it; the tenant wall will answer 404
+    key = (hash_secret(secret), tenant_slug)
+    # Read before the token: a commit in between makes the entry older, never newer.
+    stamp = change_stamp()
+    if stamp is not None and (known := RECENT.get(stamp, key)) is not None:
+        return known
+    # Every API request runs this; plain SQL skips rebuilding the query each time.
     if tenant_slug is None:
-        rows = await fetch(BY_HASH_SQL, hash_secret(secret))
+        rows = await fetch(BY_HASH_SQL, key[0])
     else:
-        rows = await fetch(BY_HASH_WITH_ACCESS_SQL, tenant_slug, hash_secret(secret))
+        rows = await fetch(BY_HASH_WITH_ACCESS_SQL, tenant_slug, key[0])
     if not rows or rows[0]["revoked_at"] is not None:
         return None
     row = rows[0]
     expires_at = as_datetime(row["expires_at"])
     if expires_at is not None and expires_at <= datetime.now(UTC):
         return None
-    return Principal(
+    principal = Principal(
         person_id=as_uuid(row["person"]),
         token_tenant_id=as_uuid(row["tenant"]),
         token_id=as_uuid(row["id"]),
         access=access_from_rows(tenant_slug, rows) if tenant_slug is not None else None,
     )
+    if stamp is not None:
+        RECENT.put(stamp, key, principal, expires_at)
+    return principal

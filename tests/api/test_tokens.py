@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime, timedelta
+from uuid import uuid4
 
 from registry.audit.ledger import OPERATOR
+from tenants.principal import Principal
 from tenants.roles import Role
-from tenants.tables import ApiToken
-from tenants.tokens import issue_token
+from tenants.tables import ApiToken, Membership
+from tenants.tokens import RecentTokens, authenticate_token, issue_token, revoke_token
 
 
 async def test_token_is_stored_only_as_its_hash(factory, database):
@@ -91,3 +93,50 @@ async def test_garbage_and_missing_credentials_get_401(api, factory):
         response = await api.get(f"/api/v1/t/{world.slug}", headers=headers)
         assert response.status_code == 401
         assert response.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_token_revoked_by_another_process_is_refused_at_once(api, factory):
+    # The server keeps the principals of tokens it has just seen; a revocation written
+    # by another process (here the test's own, as the CLI would) must still end them.
+    world = await factory.tenant("tok")
+    party = world[Role.EXECUTIVE]
+    url = f"/api/v1/t/{world.slug}"
+    for _ in range(3):
+        assert (await api.get(url, headers=party.headers)).status_code == 200
+    await ApiToken.update({ApiToken.revoked_at: datetime.now(UTC)}).where(
+        ApiToken.id == party.token_id
+    )
+    assert (await api.get(url, headers=party.headers)).status_code == 401
+
+
+async def test_role_removed_by_another_process_is_refused_at_once(api, factory):
+    world = await factory.tenant("tok")
+    party = world[Role.AUDITOR]
+    url = f"/api/v1/t/{world.slug}/members"
+    for _ in range(3):
+        assert (await api.get(url, headers=party.headers)).status_code == 200
+    await Membership.delete().where(Membership.id == party.membership_id)
+    assert (await api.get(url, headers=party.headers)).status_code == 404
+
+
+async def test_known_token_is_read_again_after_any_commit(factory, database):
+    world = await factory.tenant("tok")
+    party = world[Role.BOARD]
+    first = await authenticate_token(party.token, world.slug)
+    assert first is not None and first.access is not None
+    if database == "sqlite":
+        assert await authenticate_token(party.token, world.slug) is first  # kept
+    await revoke_token(world.tenant.id, party.token_id, actor=OPERATOR)
+    assert await authenticate_token(party.token, world.slug) is None
+
+
+def test_kept_principal_expires_on_time_and_with_any_change():
+    recent = RecentTokens()
+    principal = Principal(person_id=uuid4())
+    key = ("hash", "slug")
+    recent.put((1, 7), key, principal, datetime.now(UTC) + timedelta(hours=1))
+    assert recent.get((1, 7), key) is principal
+    assert recent.get((1, 8), key) is None  # a commit since: forgotten
+    assert recent.get((1, 8), key) is None
+    recent.put((1, 8), key, principal, datetime.now(UTC) - timedelta(seconds=1))
+    assert recent.get((1, 8), key) is None  # expired while kept
