@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 
 from litestar import Litestar, get
@@ -32,6 +33,15 @@ from registry.web.controllers import template_config
 from screening.live import load_screening_index
 from tenants.database import close_pool, current_engine, open_pool
 from tenants.settings import load_settings
+
+
+def settle_heap() -> None:
+    """What start-up built (routes, templates, the screening index: ~150,000 objects)
+    lives as long as the process. Frozen out of the cyclic collector, which would
+    otherwise walk all of it in every full collection (~80 ms, paid by whichever
+    request is unlucky)."""
+    gc.collect()
+    gc.freeze()
 
 
 @get("/health", tags=["service"], summary="Liveness and database reachability")
@@ -71,6 +81,7 @@ def create_app() -> Litestar:
             start_sender,
             start_motion_jobs,
             start_mou_jobs,
+            settle_heap,
         ],
         on_shutdown=[stop_mou_jobs, stop_motion_jobs, stop_sender, close_pool],
         openapi_config=OpenAPIConfig(
