@@ -268,12 +268,17 @@ def as_uuid(value: Any) -> UUID:
     return value if isinstance(value, UUID) else UUID(str(value))
 
 
-def as_datetime(value: Any) -> datetime | None:
+def as_moment(value: str | datetime) -> datetime:
     """A stored time as an aware UTC datetime (SQLite keeps it as ISO text)."""
-    if value is None or isinstance(value, datetime):
+    if isinstance(value, datetime):
         return value
     moment = datetime.fromisoformat(value)
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def as_datetime(value: Any) -> datetime | None:
+    """As `as_moment`, for a time that may be missing."""
+    return None if value is None else as_moment(value)
 
 
 def make_engine(settings: DatabaseSettings) -> Engine:

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from registry.audit.ledger import Actor
 from registry.identity.schemas import MemberOut, MembershipSummary, MeOut, TokenOut
-from tenants.database import as_datetime, write_transaction
+from tenants.database import as_moment, write_transaction
 from tenants.errors import Conflict, NotFound
 from tenants.roles import Role, parse_role
 from tenants.scope import TenantScope
@@ -29,11 +29,11 @@ MEMBER_PAGE = MEMBER_SELECT + "%s ORDER BY m.created_at, m.id LIMIT {} OFFSET {}
 MEMBER_ONE = MEMBER_SELECT + " AND m.id = {}"
 
 
-def _member(row: Sequence[Any]) -> MemberOut:
-    membership_id, person_id, email, name, role, stored_at = row
-    created_at = as_datetime(stored_at)
-    assert created_at is not None
-    return MemberOut(membership_id, person_id, email, name, role, created_at)
+def _members(rows: Sequence[Sequence[Any]]) -> list[MemberOut]:
+    return [
+        MemberOut(membership_id, person_id, email, name, role, as_moment(created_at))
+        for membership_id, person_id, email, name, role, created_at in rows
+    ]
 
 
 async def list_members(
@@ -44,14 +44,14 @@ async def list_members(
     else:
         rows = await scope.records(MEMBER_PAGE % " AND m.role = {}", role.value, limit + 1, offset)
     next_offset = offset + limit if len(rows) > limit else None
-    return [_member(row) for row in rows[:limit]], next_offset
+    return _members(rows[:limit]), next_offset
 
 
 async def get_member(scope: TenantScope, membership_id: UUID) -> MemberOut:
     rows = await scope.records(MEMBER_ONE, membership_id)
     if not rows:
         raise NotFound(f"no membership {membership_id}")
-    return _member(rows[0])
+    return _members(rows)[0]
 
 
 async def add_member(
