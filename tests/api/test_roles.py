@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+from uuid import uuid4
 
+import pytest
+from litestar import get
+
+from registry.http.tenancy import TenantWall, enter_tenant
+from tenants.errors import Forbidden
+from tenants.principal import Principal
 from tenants.roles import Role
 from tests.api.routes import OBJECT_IN_TENANT, STATE_CHANGING, body_for, tenant_routes
 
@@ -19,6 +25,22 @@ CASES = [
 def test_every_tenant_route_declares_roles():
     undeclared = [str(r) for r in ROUTES if not r.roles]
     assert not undeclared
+
+
+def test_every_tenant_route_and_page_passes_the_tenant_wall():
+    everything = ROUTES + tenant_routes(api=False)
+    unwalled = [str(r) for r in everything if TenantWall not in r.handler.resolve_middleware()]
+    assert len(everything) > len(ROUTES) and not unwalled
+
+
+async def test_the_wall_refuses_a_route_that_declares_no_roles():
+    @get("/api/v1/t/{tenant:str}/forgotten")
+    async def forgotten() -> None:
+        pass
+
+    someone = Principal(person_id=uuid4())
+    with pytest.raises(Forbidden, match="declares no roles; refused by default"):
+        await enter_tenant(someone, "any-tenant", forgotten)
 
 
 def test_state_changing_routes_are_not_all_open():
