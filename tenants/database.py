@@ -214,8 +214,8 @@ def _compiled(template: str, engine_type: str) -> str:
 async def fetch(template: str, *args: Any) -> list[dict[str, Any]]:
     """Run a parameterised SELECT written with `{}` placeholders; rows as dicts.
 
-    The lean path for the few reads every request makes (token, membership, the
-    members page): the statement is compiled once and handed straight to the
+    The lean path for the few reads every request makes (token, membership): the
+    statement is compiled once and handed straight to the
     driver, where Piccolo's query objects would be rebuilt and every value converted
     in Python on each call. Values come back as the driver gives them (on SQLite ids
     and times are text); read them with `as_uuid` and `as_datetime`. Inside a
@@ -241,7 +241,8 @@ async def fetch_records(template: str, *args: Any) -> list[Sequence[Any]]:
     """As `fetch`, but each row as a sequence of values in the SELECT's column order.
 
     For pages of many rows: building a dict per row cost as much as reading it. The
-    values are as `fetch` gives them."""
+    values are as `fetch` gives them; inside a transaction the rows come through
+    Piccolo's dicts, so the columns must have distinct names."""
     engine = current_engine()
     if engine.current_transaction.get() is None:
         sql = _compiled(template, engine.engine_type)

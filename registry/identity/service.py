@@ -22,7 +22,7 @@ from tenants.tokens import revoke_token
 # driver gives them (text on SQLite): they only go back out as JSON strings, and
 # parsing a hundred UUIDs a page only to print them again would double the cost.
 MEMBER_SELECT = (
-    "SELECT m.id, p.id, p.email, p.name, m.role, m.created_at"
+    "SELECT m.id, p.id AS person_id, p.email, p.name, m.role, m.created_at"
     " FROM membership m JOIN person p ON p.id = m.person WHERE m.tenant = {tenant}"
 )
 MEMBER_PAGE = MEMBER_SELECT + "%s ORDER BY m.created_at, m.id LIMIT {} OFFSET {}"

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import msgspec
+
 from registry.audit.ledger import OPERATOR
+from registry.identity import service as identity
+from tenants.database import write_transaction
 from tenants.roles import Role
+from tenants.scope import TenantScope
 from tenants.service import ACTIVE, SUSPENDED, set_tenant_status
 from tenants.tables import Membership
 
@@ -158,3 +163,17 @@ async def test_nul_characters_are_refused_not_crashed_on(api, factory):
     assert body.json()["errors"][0]["field"] == "email"
     sign_in = await api.post("/auth/sign-in", json={"email": "a\u0000@b.org", "password": "x"})
     assert sign_in.status_code == 400
+
+
+async def test_member_reads_the_same_inside_a_transaction_as_on_the_page(api, factory):
+    # Outside a transaction rows come straight from the driver; inside, through
+    # Piccolo's dicts: the member must read the same either way.
+    world = await factory.tenant("ten")
+    party = world[Role.COORDINATOR]
+    scope = TenantScope(world.tenant.id, world.slug)
+    page = await api.get(f"/api/v1/t/{world.slug}/members", headers=world[Role.ADMIN].headers)
+    listed = next(m for m in page.json()["items"] if m["id"] == str(party.membership_id))
+    async with write_transaction():
+        inside = await identity.get_member(scope, party.membership_id)
+    assert msgspec.json.decode(msgspec.json.encode(inside)) == listed
+    assert listed["person_id"] == str(party.person_id)
