@@ -211,30 +211,47 @@ def _compiled(template: str, engine_type: str) -> str:
     return "".join(out)
 
 
+async def _from_driver(template: str, args: tuple[Any, ...], *, named: bool) -> list[Any] | None:
+    """Rows straight from the driver (dicts if `named`, else sequences of values), or
+    None inside a transaction, whose connection only Piccolo knows."""
+    engine = current_engine()
+    if engine.current_transaction.get() is not None:
+        return None
+    sql = _compiled(template, engine.engine_type)
+    if isinstance(engine, PooledSQLiteEngine):
+        cursor = engine.plain_connection().execute(sql, args)
+        rows = cursor.fetchall()
+        if not named:
+            return rows
+        columns = [column[0] for column in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in rows]
+    if isinstance(engine, PostgresEngine) and engine.pool is not None:
+        async with engine.pool.acquire() as connection:
+            records = await connection.fetch(sql, *args)
+        # asyncpg's records are sequences of their values already.
+        return [dict(record) for record in records] if named else list(records)
+    return None
+
+
+async def _through_piccolo(template: str, args: tuple[Any, ...]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = await current_engine().run_querystring(
+        QueryString(template, *args)
+    )
+    return rows
+
+
 async def fetch(template: str, *args: Any) -> list[dict[str, Any]]:
     """Run a parameterised SELECT written with `{}` placeholders; rows as dicts.
 
     The lean path for the few reads every request makes (token, membership): the
-    statement is compiled once and handed straight to the
-    driver, where Piccolo's query objects would be rebuilt and every value converted
-    in Python on each call. Values come back as the driver gives them (on SQLite ids
-    and times are text); read them with `as_uuid` and `as_datetime`. Inside a
-    transaction it defers to Piccolo so that the transaction's connection is used.
+    statement is compiled once and handed straight to the driver, where Piccolo's
+    query objects would be rebuilt and every value converted in Python on each call.
+    Values come back as the driver gives them (on SQLite ids and times are text); read
+    them with `as_uuid` and `as_datetime`. Inside a transaction it defers to Piccolo
+    so that the transaction's connection is used.
     """
-    engine = current_engine()
-    if engine.current_transaction.get() is not None:
-        rows: list[dict[str, Any]] = await engine.run_querystring(QueryString(template, *args))
-        return rows
-    sql = _compiled(template, engine.engine_type)
-    if isinstance(engine, PooledSQLiteEngine):
-        cursor = engine.plain_connection().execute(sql, args)
-        columns = [column[0] for column in cursor.description]
-        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-    if isinstance(engine, PostgresEngine) and engine.pool is not None:
-        async with engine.pool.acquire() as connection:
-            return [dict(record) for record in await connection.fetch(sql, *args)]
-    rows = await engine.run_querystring(QueryString(template, *args))
-    return rows
+    rows = await _from_driver(template, args, named=True)
+    return rows if rows is not None else await _through_piccolo(template, args)
 
 
 async def fetch_records(template: str, *args: Any) -> list[Sequence[Any]]:
@@ -243,17 +260,10 @@ async def fetch_records(template: str, *args: Any) -> list[Sequence[Any]]:
     For pages of many rows: building a dict per row cost as much as reading it. The
     values are as `fetch` gives them; inside a transaction the rows come through
     Piccolo's dicts, so the columns must have distinct names."""
-    engine = current_engine()
-    if engine.current_transaction.get() is None:
-        sql = _compiled(template, engine.engine_type)
-        if isinstance(engine, PooledSQLiteEngine):
-            records: list[Sequence[Any]] = engine.plain_connection().execute(sql, args).fetchall()
-            return records
-        if isinstance(engine, PostgresEngine) and engine.pool is not None:
-            async with engine.pool.acquire() as connection:
-                # asyncpg's records are sequences of their values already.
-                return list(await connection.fetch(sql, *args))
-    return [tuple(row.values()) for row in await fetch(template, *args)]
+    rows = await _from_driver(template, args, named=False)
+    if rows is not None:
+        return rows
+    return [tuple(row.values()) for row in await _through_piccolo(template, args)]
 
 
 def change_stamp() -> tuple[int, int] | None:
