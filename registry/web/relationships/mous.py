@@ -6,6 +6,7 @@ the review form and the executive's approval through the request's carried motio
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable
 from datetime import date, timedelta
 from typing import Annotated, Any
 from uuid import UUID
@@ -205,6 +206,23 @@ class MouPages(TenantPages):
             status=status,
         )
 
+    async def _carry_out(
+        self,
+        request: Request[Any, Any, Any],
+        scope: TenantScope,
+        caller: Caller,
+        mou: MouOut,
+        change: Awaitable[object],
+        done: str,
+    ) -> Template | Redirect:
+        """Make a confirmed change to the MOU: back to its page with the notice `done`,
+        or the page again with the refusal (409)."""
+        try:
+            await change
+        except Conflict as exc:
+            return await self._show(request, scope, caller, mou, refusal=exc.detail, status=409)
+        return Redirect(f"/t/{scope.slug}/mous/{mou.id}?done={done}", status_code=303)
+
     async def _draft_form(
         self,
         request: Request[Any, Any, Any],
@@ -324,13 +342,8 @@ class MouPages(TenantPages):
         """Open the review now, before the daily job would (a review is not undone,
         but it only asks a question: no confirmation)."""
         mou = await mous.get_mou(tenant_scope, mou_id)
-        try:
-            await mous.start_review(tenant_scope, mou_id, actor=actor)
-        except Conflict as exc:
-            return await self._show(
-                request, tenant_scope, caller, mou, refusal=exc.detail, status=409
-            )
-        return Redirect(f"/t/{tenant_scope.slug}/mous/{mou_id}?done=review_opened", status_code=303)
+        change = mous.start_review(tenant_scope, mou_id, actor=actor)
+        return await self._carry_out(request, tenant_scope, caller, mou, change, "review_opened")
 
     @post("/{mou_id:uuid}/motions", **allow(EXECUTIVE, 409), status_code=303)
     async def propose(
@@ -444,13 +457,8 @@ class MouPages(TenantPages):
         mou = await mous.get_mou(tenant_scope, mou_id)
         if not confirmed((await Form.read(request)).fields):
             return await self._show(request, tenant_scope, caller, mou, confirming="activation")
-        try:
-            await mous.activate(tenant_scope, mou_id, actor=actor)
-        except Conflict as exc:
-            return await self._show(
-                request, tenant_scope, caller, mou, refusal=exc.detail, status=409
-            )
-        return Redirect(f"/t/{tenant_scope.slug}/mous/{mou_id}?done=activated", status_code=303)
+        change = mous.activate(tenant_scope, mou_id, actor=actor)
+        return await self._carry_out(request, tenant_scope, caller, mou, change, "activated")
 
     @post("/{mou_id:uuid}/approval", **allow(EXECUTIVE, 409), status_code=303)
     async def approve(
@@ -465,13 +473,8 @@ class MouPages(TenantPages):
         submitted = await Form.read(request)
         if not confirmed(submitted.fields):
             return await self._show(request, tenant_scope, caller, mou, confirming="approval")
-        try:
-            await mous.approve_by_request_motion(tenant_scope, mou_id, actor=actor)
-        except Conflict as exc:
-            return await self._show(
-                request, tenant_scope, caller, mou, refusal=exc.detail, status=409
-            )
-        return Redirect(f"/t/{tenant_scope.slug}/mous/{mou_id}?done=approved", status_code=303)
+        change = mous.approve_by_request_motion(tenant_scope, mou_id, actor=actor)
+        return await self._carry_out(request, tenant_scope, caller, mou, change, "approved")
 
     @post(
         "/{mou_id:uuid}/reviews/{review_id:uuid}/decision",
