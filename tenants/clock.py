@@ -1,0 +1,66 @@
+"""The association's clock: "now" and "today" in the tenant's own time zone.
+
+A business date (the day a signature was made, an intake's first day, a review
+falling due, an assessment's date) is a day in the association's calendar. At 01:49
+in Canberra on 4 December it is still 3 December in UTC, so a UTC date would refuse
+a signature made that morning as "in the future". Every module asks this one for
+business dates; none calls `date.today()` or `datetime.now(UTC).date()` itself (a test
+walks the source to keep it so).
+
+Stored instants stay in UTC; only their reading as a day, or their display, takes
+the zone.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from tenants.scope import TenantScope
+
+
+def utc_now() -> datetime:
+    """The instant, aware, in UTC: what is stored."""
+    return datetime.now(UTC)
+
+
+def zone(name: str | None) -> tzinfo:
+    """The IANA zone of that name; UTC for none or an unknown one (a zone is checked
+    when the tenant is written, so this only guards rows older than that check)."""
+    if not name:
+        return UTC
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
+
+
+def today_in(zone_name: str | None, at: datetime | None = None) -> date:
+    """The day it is (or was at `at`) in that zone."""
+    return (at or utc_now()).astimezone(zone(zone_name)).date()
+
+
+async def zone_name(scope: TenantScope) -> str:
+    rows = await scope.rows("SELECT time_zone FROM tenant WHERE id = {tenant}")
+    return str(rows[0]["time_zone"] or "UTC") if rows else "UTC"
+
+
+async def tenant_zone(scope: TenantScope) -> tzinfo:
+    return zone(await zone_name(scope))
+
+
+async def now(scope: TenantScope) -> datetime:
+    """The instant, aware, in the association's zone."""
+    return utc_now().astimezone(await tenant_zone(scope))
+
+
+async def today(scope: TenantScope) -> date:
+    """Today in the association's own calendar."""
+    return (await now(scope)).date()
+
+
+def local_time(at: datetime, zone_name: str | None) -> str:
+    """An instant as the association reads it, with its zone named:
+    "4 Dec 2026 01:49 AEDT"."""
+    local = at.astimezone(zone(zone_name))
+    return f"{local.day} {local:%b %Y %H:%M} {local.tzname()}"
