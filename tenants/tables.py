@@ -48,6 +48,9 @@ class Membership(Table, tablename="membership"):
     tenant = ForeignKey(Tenant, null=False, index=True)
     person = ForeignKey(Person, null=False, index=True)
     role = Varchar(length=32)
+    #: The tenant's own name for the member, shown on its member list; the person's
+    #: account name (`Person.name`) is theirs, and no tenant changes it.
+    display_name = Varchar(length=200, default="")
     created_at = Timestamptz(default=TimestamptzNow())
 
 
@@ -84,7 +87,8 @@ class WebSession(Table, tablename="web_session"):
     id = UUID(primary_key=True, default=UUID4())
     person = ForeignKey(Person, null=False, index=True)
     session_hash = Varchar(length=64, unique=True)
-    csrf_token = Varchar(length=64)
+    #: SHA-256 of the session's CSRF token (see `tenants.sessions`), never the token.
+    csrf_hash = Varchar(length=64)
     created_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz()
     revoked_at = Timestamptz(null=True, default=None)

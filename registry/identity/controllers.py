@@ -14,6 +14,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from registry.audit.ledger import Actor
 from registry.http.actor import actor_of
 from registry.http.auth import SESSION_COOKIE
+from registry.http.origin import sign_in_guard
 from registry.http.problems import problem_responses
 from registry.http.tenancy import BEARER, TENANT_PATH, Caller, TenantRoutes, allow
 from registry.identity import service
@@ -96,7 +97,16 @@ class TenantController(TenantRoutes):
         )
         return MemberPage(items=items, limit=limit, offset=offset, next_offset=next_offset)
 
-    @post("/members", **allow([Role.ADMIN], 409), summary="Give a person (created if new) a role")
+    @post(
+        "/members",
+        **allow([Role.ADMIN], 409),
+        summary="Give a new person, or a member of this tenant, a role",
+        description=(
+            "An address that already has an Accord account and no role in this tenant "
+            "is refused (409): the person must be invited and accept. `name` is this "
+            "tenant's name for the member; an existing account is never changed."
+        ),
+    )
     async def add_member(
         self,
         tenant_scope: NamedDependency[TenantScope],
@@ -175,8 +185,9 @@ async def whoami(request: Request[Principal, Any, Any]) -> MeOut:
 @post(
     "/auth/sign-in",
     tags=["identity"],
-    responses=problem_responses(400, 401, 429),
-    summary="Sign in with e-mail and password",
+    guards=[sign_in_guard],
+    responses=problem_responses(400, 401, 403, 415, 429),
+    summary="Sign in with e-mail and password (JSON; a browser's post from this site only)",
 )
 async def sign_in(request: Request[Any, Any, Any], data: JSONBody[SignInIn]) -> Response[SignInOut]:
     client = request.client.host if request.client else ""

@@ -12,17 +12,27 @@ from tenants.database import as_moment, write_transaction
 from tenants.errors import Conflict, NotFound
 from tenants.roles import Role, parse_role
 from tenants.scope import TenantScope
-from tenants.service import ensure_person, membership_changes
+from tenants.service import (
+    MustBeInvited,
+    insert_membership,
+    insert_person,
+    lock_roles,
+    membership_changes,
+)
 from tenants.tables import ApiToken, Membership, Person
 from tenants.tokens import revoke_token
+from tenants.validation import check_email, check_text
 
 # The members page is the most requested read: its SQL is written out so that each
 # request runs it rather than rebuilding it through the query builder, and its rows
 # come as plain sequences in MemberOut's field order. Ids go into the struct as the
 # driver gives them (text on SQLite): they only go back out as JSON strings, and
 # parsing a hundred UUIDs a page only to print them again would double the cost.
+# The name shown is the tenant's own name for the member if it keeps one, else the
+# person's account name.
 MEMBER_SELECT = (
-    "SELECT m.id, p.id AS person_id, p.email, p.name, m.role, m.created_at"
+    "SELECT m.id, p.id AS person_id, p.email, COALESCE(NULLIF(m.display_name, ''), p.name)"
+    " AS name, m.role, m.created_at"
     " FROM membership m JOIN person p ON p.id = m.person WHERE m.tenant = {tenant}"
 )
 MEMBER_PAGE = MEMBER_SELECT + "%s ORDER BY m.created_at, m.id LIMIT {} OFFSET {}"
@@ -57,27 +67,43 @@ async def get_member(scope: TenantScope, membership_id: UUID) -> MemberOut:
 async def add_member(
     scope: TenantScope, email: str, role: str, name: str = "", *, actor: Actor
 ) -> MemberOut:
+    """Give a role to a new person, or another role to a member of this tenant.
+
+    An address that already has an account, and no role here, is refused
+    (`MustBeInvited`): joining an association is the person's own decision, and
+    the refusal shows nothing of what other associations hold about them. `name`
+    is this tenant's name for the member (`Membership.display_name`); a new
+    person's account starts with it, an existing account is never changed."""
     parsed = parse_role(role)
+    email = check_email(email)
+    name = check_text(name, "name")
     async with write_transaction():
-        person = await ensure_person(email, name)
-        held = await scope.count(Membership).where(
-            (Membership.person == person.id) & (Membership.role == parsed.value)
-        )
-        if held:
-            raise Conflict(f"{person.email} already holds the role {parsed.value}")
-        membership = await scope.create(Membership, person=person.id, role=parsed.value)
+        person, created = await insert_person(email, name)
+        if not created:
+            held = await scope.select(Membership, Membership.display_name).where(
+                Membership.person == person.id
+            )
+            if not held:
+                raise MustBeInvited(email, scope.slug)
+            name = name or next((row["display_name"] for row in held if row["display_name"]), "")
+        membership = await insert_membership(scope.tenant_id, person.id, parsed, name)
+        if membership is None:
+            raise Conflict(f"{email} already holds the role {parsed.value}")
         await actor.record(
             scope.tenant_id,
             "membership.granted",
             "membership",
             str(membership.id),
-            membership_changes(person, parsed.value),
+            membership_changes(person, parsed.value, display_name=name),
         )
     return await get_member(scope, membership.id)
 
 
 async def remove_member(scope: TenantScope, membership_id: UUID, *, actor: Actor) -> None:
     async with write_transaction():
+        # Locked before anything is read, so that the count below is still true
+        # when the row goes (see `lock_roles`).
+        await lock_roles(scope.tenant_id)
         membership = await scope.get(Membership, membership_id, "membership_id")
         if membership.role == Role.ADMIN.value:
             admins = await scope.count(Membership).where(Membership.role == Role.ADMIN.value)

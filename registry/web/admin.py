@@ -28,7 +28,7 @@ from tenants import tokens
 from tenants.errors import Conflict, InvalidInput, NotFound
 from tenants.roles import ALL_ROLES, Role
 from tenants.scope import TenantScope
-from tenants.service import get_tenant, update_tenant
+from tenants.service import MustBeInvited, get_tenant, update_tenant
 from tenants.validation import check_country, check_name, check_time_zone
 
 ADMINS = (Role.ADMIN,)
@@ -104,6 +104,8 @@ class MemberPages(TenantPages):
                 added = await identity.add_member(tenant_scope, email, role, name, actor=actor)
             except InvalidInput as exc:
                 errors[exc.field] = exc.message
+            except MustBeInvited as exc:
+                errors["email"] = exc.detail
             except Conflict as exc:
                 errors["role"] = exc.detail
             else:
