@@ -47,6 +47,11 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
         workers=workers,
         log_level=server.log_level,
         access_log=False,
+        # Forwarded headers are believed only from the proxies configured: uvicorn's
+        # own default would trust any client connecting from 127.0.0.1 (or whatever
+        # FORWARDED_ALLOW_IPS says), and so let it name its address.
+        proxy_headers=bool(server.trusted_proxies),
+        forwarded_allow_ips=list(server.trusted_proxies),
     )
 
 

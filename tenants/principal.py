@@ -15,7 +15,10 @@ class Principal:
     token_tenant_id: UUID | None = None
     token_id: UUID | None = None
     session_id: UUID | None = None
+    #: The session's CSRF token (for pages to put in their forms) and its stored hash,
+    #: against which a presented token is checked.
     csrf_token: str | None = None
+    csrf_hash: str | None = None
     #: The caller's standing in the tenant of the request's path, when it was read
     #: together with the token (one query instead of two).
     access: TenantAccess | None = None

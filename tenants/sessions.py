@@ -2,11 +2,17 @@
 
 Failed attempts are counted in the database, not in process memory, because app
 processes are stateless and may be many.
+
+The database holds hashes only: of the session's secret (the cookie) and of its CSRF
+token. The CSRF token is derived from the secret (an HMAC), so each request that
+presents the cookie can put the token in its pages' forms without it being stored;
+a presented token is checked against the stored hash.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -16,9 +22,10 @@ from uuid import UUID
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from tenants.database import as_uuid, fetch, write_transaction
+from tenants.database import write_transaction
 from tenants.errors import InvalidInput, TooManyAttempts, Unauthorized
 from tenants.principal import Principal
+from tenants.service import tenants_of
 from tenants.settings import load_settings
 from tenants.tables import Person, SignInAttempt, WebSession
 from tenants.validation import check_email
@@ -52,6 +59,11 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def _csrf_of(session_secret: str) -> str:
+    """The session's CSRF token: unguessable without the cookie, and not stored."""
+    return hmac.new(session_secret.encode(), b"accord-csrf", hashlib.sha256).hexdigest()
+
+
 @dataclass(frozen=True, slots=True)
 class SignedIn:
     session_secret: str
@@ -60,15 +72,7 @@ class SignedIn:
     expires_at: datetime
 
 
-async def _tenants_of(person_id: UUID) -> list[UUID]:
-    """The tenants a person belongs to: where their sign-ins are audited."""
-    rows = await fetch("SELECT DISTINCT tenant FROM membership WHERE person = {}", person_id)
-    return sorted(as_uuid(row["tenant"]) for row in rows)
-
-
-async def sign_in(
-    email: str, password: str, client: str, *, actor: AuditTrail
-) -> SignedIn:
+async def sign_in(email: str, password: str, client: str, *, actor: AuditTrail) -> SignedIn:
     """Check the password and open a session.
 
     Audited in every tenant the person belongs to (a session may visit all of them):
@@ -104,22 +108,25 @@ async def sign_in(
         async with write_transaction():
             await SignInAttempt(email=email, client=client[:64], succeeded=False).save()
             if person is not None:
-                for tenant_id in await _tenants_of(person.id):
+                for tenant_id in await tenants_of(person.id):
                     await actor.record(
                         tenant_id, "auth.sign_in_failed", "person", str(person.id), {}
                     )
         raise Unauthorized("e-mail or password is wrong")
     secret = secrets.token_urlsafe(32)
-    csrf = secrets.token_urlsafe(32)
+    csrf = _csrf_of(secret)
     expires_at = datetime.now(UTC) + timedelta(hours=security.session_hours)
     async with write_transaction():
         await SignInAttempt(email=email, client=client[:64], succeeded=True).save()
         session = WebSession(
-            person=person.id, session_hash=_digest(secret), csrf_token=csrf, expires_at=expires_at
+            person=person.id,
+            session_hash=_digest(secret),
+            csrf_hash=_digest(csrf),
+            expires_at=expires_at,
         )
         await session.save()
         signed_in = actor.as_person(person.id, session.id)
-        for tenant_id in await _tenants_of(person.id):
+        for tenant_id in await tenants_of(person.id):
             await signed_in.record(
                 tenant_id,
                 "auth.signed_in",
@@ -137,7 +144,7 @@ async def authenticate_session(secret: str) -> Principal | None:
         await WebSession.select(
             WebSession.id,
             WebSession.person,
-            WebSession.csrf_token,
+            WebSession.csrf_hash,
             WebSession.expires_at,
             WebSession.revoked_at,
         )
@@ -146,7 +153,12 @@ async def authenticate_session(secret: str) -> Principal | None:
     )
     if row is None or row["revoked_at"] is not None or row["expires_at"] <= datetime.now(UTC):
         return None
-    return Principal(person_id=row["person"], session_id=row["id"], csrf_token=row["csrf_token"])
+    return Principal(
+        person_id=row["person"],
+        session_id=row["id"],
+        csrf_token=_csrf_of(secret),
+        csrf_hash=row["csrf_hash"],
+    )
 
 
 async def sign_out(session_id: UUID, *, actor: AuditTrail) -> None:
@@ -160,7 +172,7 @@ async def sign_out(session_id: UUID, *, actor: AuditTrail) -> None:
             return
         now = datetime.now(UTC)
         await WebSession.update({WebSession.revoked_at: now}).where(WebSession.id == session_id)
-        for tenant_id in await _tenants_of(as_uuid(rows[0]["person"])):
+        for tenant_id in await tenants_of(rows[0]["person"]):
             await actor.record(
                 tenant_id,
                 "auth.signed_out",
@@ -171,4 +183,12 @@ async def sign_out(session_id: UUID, *, actor: AuditTrail) -> None:
 
 
 def csrf_matches(expected: str | None, presented: str | None) -> bool:
+    """A double-submitted token (the sign-in form's cookie and field) matches."""
     return bool(expected and presented) and secrets.compare_digest(str(expected), str(presented))
+
+
+def session_csrf_ok(principal: Principal, presented: str | None) -> bool:
+    """The presented token is the session's: its hash is the stored one."""
+    if not presented or not principal.csrf_hash or len(presented) > 200:
+        return False
+    return secrets.compare_digest(_digest(presented), principal.csrf_hash)

@@ -6,6 +6,7 @@ service on loopback only, a master key file created beside the database.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +49,12 @@ class ServerSettings:
     port: int
     log_level: str
     secure_cookies: bool
+    #: Addresses and networks of the reverse proxies whose X-Forwarded-For is believed
+    #: (`ACCORD_TRUSTED_PROXIES`); empty: none, the client is whoever connected.
+    trusted_proxies: tuple[str, ...] = ()
+    #: The site's public origin (`ACCORD_BASE_URL`, e.g. https://accord.example.org);
+    #: sign-in refuses a browser's post from any other. Empty: the request's own host.
+    site_url: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +91,24 @@ def _bool(name: str, default: bool) -> bool:
     return raw.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _networks(name: str) -> tuple[str, ...]:
+    """A comma-separated list of IP addresses and CIDR networks, each checked."""
+    networks = []
+    for item in os.environ.get(name, "").split(","):
+        item = item.strip()
+        if not item:
+            continue
+        try:
+            network = ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ValueError(
+                f"{name}: {item!r} is not an IP address or network (e.g. 10.0.0.5 or 10.0.0.0/24)"
+            ) from None
+        single = network.num_addresses == 1
+        networks.append(str(network.network_address) if single else str(network))
+    return tuple(networks)
+
+
 def load_settings() -> Settings:
     """Read the environment now (tests and the CLI change it before calling)."""
     default_db = f"sqlite:///{VAR_DIR / 'accord.sqlite3'}"
@@ -94,6 +119,8 @@ def load_settings() -> Settings:
             port=_int("ACCORD_PORT", 8000),
             log_level=os.environ.get("ACCORD_LOG_LEVEL", "info").lower(),
             secure_cookies=_bool("ACCORD_SECURE_COOKIES", False),
+            trusted_proxies=_networks("ACCORD_TRUSTED_PROXIES"),
+            site_url=os.environ.get("ACCORD_BASE_URL", "").strip().rstrip("/"),
         ),
         security=SecuritySettings(
             master_key_file=Path(

@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 _RUN_DIR = Path(tempfile.mkdtemp(prefix="accord-tests-"))
@@ -74,14 +75,16 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def live_server(database: str) -> Iterator[str]:
-    """`accord serve` in its own process, on the test database."""
+@contextmanager
+def running_server(name: str, **env: str) -> Iterator[str]:
+    """`accord serve` in its own process on the test database, with `env` added to
+    its environment; yields its base URL. Its log is `<run dir>/<name>.log`."""
     port = _free_port()
-    log = open(_RUN_DIR / "server.log", "w")  # noqa: SIM115 - closed at teardown
+    log_path = _RUN_DIR / f"{name}.log"
+    log = open(log_path, "w")  # noqa: SIM115 - closed at teardown
     process = subprocess.Popen(
         [sys.executable, "-m", "registry.cli", "serve", "--port", str(port)],
-        env={**os.environ, "ACCORD_HOST": "127.0.0.1"},
+        env={**os.environ, "ACCORD_HOST": "127.0.0.1", **env},
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -96,12 +99,21 @@ def live_server(database: str) -> Iterator[str]:
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
             log.close()
-            raise RuntimeError((_RUN_DIR / "server.log").read_text())
+            raise RuntimeError(log_path.read_text())
         time.sleep(0.1)
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
+    try:
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(database: str) -> Iterator[str]:
+    """`accord serve` in its own process, on the test database."""
+    with running_server("server") as base:
+        yield base
 
 
 @pytest.fixture

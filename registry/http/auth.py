@@ -11,7 +11,7 @@ from litestar.connection import ASGIConnection
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
 from tenants.errors import Forbidden, Unauthorized
-from tenants.sessions import authenticate_session, csrf_matches
+from tenants.sessions import authenticate_session, session_csrf_ok
 from tenants.tokens import authenticate_token
 
 SESSION_COOKIE = "accord_session"
@@ -40,7 +40,7 @@ class AccordAuthentication(AbstractAuthenticationMiddleware):
                 raise Unauthorized("the session has ended; sign in again")
             if connection.scope.get("method", "GET") not in SAFE_METHODS:
                 presented = connection.headers.get(CSRF_HEADER)
-                if not csrf_matches(principal.csrf_token, presented):
+                if not session_csrf_ok(principal, presented):
                     raise Forbidden("missing or wrong CSRF token")
             return AuthenticationResult(user=principal, auth="session")
         raise Unauthorized("sign in or present a bearer token")

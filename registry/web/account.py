@@ -12,6 +12,7 @@ from litestar.response import Redirect, Template
 
 from registry.http.actor import actor_of
 from registry.http.auth import SESSION_COOKIE
+from registry.http.origin import check_same_origin
 from registry.identity.service import me
 from registry.web.auth import (
     PAGE,
@@ -96,6 +97,7 @@ class AccountPages(Controller):
 
     @post("/sign-in", opt=PUBLIC, status_code=303)
     async def sign_in(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+        check_same_origin(request)
         form = await Form.read(request)
         email, password = form.text("email"), form.raw("password")
         next_path = safe_next(form.text("next"))

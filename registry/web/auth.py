@@ -26,7 +26,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 from registry.http.auth import CSRF_HEADER, SAFE_METHODS, SESSION_COOKIE
 from tenants.errors import Forbidden
 from tenants.principal import Principal
-from tenants.sessions import authenticate_session, csrf_matches
+from tenants.sessions import authenticate_session, session_csrf_ok
 
 CSRF_FIELD = "csrf_token"
 #: Before a session exists, the sign-in form is protected by a double-submit cookie.
@@ -79,8 +79,8 @@ async def open_web_session(connection: ASGIConnection[Any, Any, Any, Any]) -> No
     principal = await authenticate_session(secret) if secret else None
     if principal is None:
         raise SignInRequired(_here(connection))
-    if method_of(connection) not in SAFE_METHODS and not csrf_matches(
-        principal.csrf_token, await presented_csrf(connection)
+    if method_of(connection) not in SAFE_METHODS and not session_csrf_ok(
+        principal, await presented_csrf(connection)
     ):
         raise Forbidden("the form has expired or did not come from Accord; reload the page")
     connection.scope["user"] = principal

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import httpx
 
 from registry.audit.ledger import OPERATOR
 from tenants.roles import Role
 from tenants.service import grant_role
 from tenants.sessions import hash_password
-from tenants.tables import Person
+from tenants.tables import Person, SignInAttempt, WebSession
 
 PASSWORD = "correct horse battery staple"
 
@@ -86,3 +88,58 @@ async def test_password_too_short_is_refused(factory, database):
         assert "password: must be at least 12 characters" in str(exc)
     else:
         raise AssertionError("a short password was accepted")
+
+
+async def test_sign_in_refuses_bodies_a_cross_site_form_could_send(api, factory):
+    _, email = await _person_with_password(factory)
+    body = f'{{"email": "{email}", "password": "{PASSWORD}"}}'
+    plain = await api.post("/auth/sign-in", content=body, headers={"Content-Type": "text/plain"})
+    form = await api.post("/auth/sign-in", data={"email": email, "password": PASSWORD})
+    for refused in (plain, form):
+        assert refused.status_code == 415, refused.text
+        assert refused.headers["content-type"] == "application/problem+json"
+        assert "application/json" in refused.json()["detail"]
+        assert "set-cookie" not in refused.headers
+    assert not await SignInAttempt.exists().where(SignInAttempt.email == email)
+
+
+async def test_sign_in_from_another_site_is_refused(api, live_server, factory):
+    _, email = await _person_with_password(factory)
+    credentials = {"email": email, "password": PASSWORD}
+    for header in (
+        {"Origin": "https://evil.example"},
+        {"Origin": "null"},
+        {"Referer": "https://evil.example/login-csrf.html"},
+    ):
+        refused = await api.post("/auth/sign-in", json=credentials, headers=header)
+        assert refused.status_code == 403, (header, refused.text)
+        assert "set-cookie" not in refused.headers
+    # The sign-in page's own form is held to the same rule.
+    page = await api.post("/sign-in", data=credentials, headers={"Origin": "https://evil.example"})
+    assert page.status_code == 403
+    assert "accord_session" not in page.headers.get("set-cookie", "")
+    own = await api.post("/auth/sign-in", json=credentials, headers={"Origin": live_server})
+    assert own.status_code == 200, own.text
+
+
+async def test_session_stores_a_hash_of_its_csrf_token_not_the_token(live_server, factory):
+    world, email = await _person_with_password(factory)
+    async with httpx.AsyncClient(base_url=live_server) as browser:
+        response = await browser.post("/auth/sign-in", json={"email": email, "password": PASSWORD})
+        assert response.status_code == 200
+        csrf = response.json()["csrf_token"]
+        person = await Person.objects().where(Person.email == email).first()
+        assert person is not None
+        rows = await WebSession.select().where(WebSession.person == person.id)
+        (row,) = [r for r in rows if r["revoked_at"] is None]
+        assert row["csrf_hash"] == hashlib.sha256(csrf.encode()).hexdigest()
+        assert csrf not in str(rows)
+        # The stored hash is what a presented token is checked against.
+        wrong = await browser.post(
+            f"/api/v1/t/{world.slug}/tokens", json={}, headers={"X-CSRF-Token": row["csrf_hash"]}
+        )
+        assert wrong.status_code == 403
+        right = await browser.post(
+            f"/api/v1/t/{world.slug}/tokens", json={}, headers={"X-CSRF-Token": csrf}
+        )
+        assert right.status_code == 201
