@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 
+import httpx
 import pytest
 
 from registry.audit.bundle import verify_bundle_lines
@@ -51,6 +52,32 @@ async def test_admin_adds_a_member_after_fixing_the_address(live_server, world):
             data={"csrf_token": csrf, "email": "new.board@example.org", "role": "board"},
         )
         assert "already holds the role board" in field_error(again.text, "role")
+
+
+async def test_an_existing_account_must_be_invited_not_added(live_server, world, factory):
+    other = await factory.tenant("web-other", rooms=False)
+    async with browser_for(live_server, world[Role.ADMIN].email) as (client, csrf):
+        refused = await client.post(
+            f"/t/{world.slug}/admin/members",
+            data={
+                "csrf_token": csrf,
+                "email": other[Role.MEMBER].email,
+                "role": "member",
+                "name": "Overwritten Name",
+            },
+        )
+        assert refused.status_code == 400
+        assert "must be invited" in field_error(refused.text, "email")
+    names = await other_names(live_server, other)
+    assert names[other[Role.MEMBER].email] == "Member person"
+
+
+async def other_names(live_server, other) -> dict[str, str]:
+    async with httpx.AsyncClient(base_url=live_server) as api:
+        page = await api.get(
+            f"/api/v1/t/{other.slug}/members?limit=200", headers=other[Role.ADMIN].headers
+        )
+    return {m["email"]: m["name"] for m in page.json()["items"]}
 
 
 async def test_removing_a_role_asks_first_and_keeps_the_last_admin(live_server, world):
