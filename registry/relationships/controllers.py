@@ -43,6 +43,7 @@ from registry.relationships.schemas import (
     RequestPatch,
     RequestState,
     RescreenOut,
+    ReversalIn,
     ScreeningResultOut,
 )
 from registry.spreadsheet import MEDIA_TYPES
@@ -269,7 +270,8 @@ class RequestController(TenantRoutes):
         status_code=200,
         summary="Record a due-diligence finding (who, when, evidence)",
         description="`kind`: non_discrimination, reputation, personnel, country_risk or "
-        "governance_justification. The newest of a kind counts.",
+        "governance_justification. The newest clean finding of a kind counts; an adverse "
+        "one stands until a coordinator reverses it (`/reversals`).",
     )
     async def attest(
         self,
@@ -279,6 +281,25 @@ class RequestController(TenantRoutes):
         data: JSONBody[AttestationIn],
     ) -> RequestOut:
         return await service.add_attestation(tenant_scope, request_id, data, actor)
+
+    @post(
+        "/{request_id:uuid}/reversals",
+        **allow(ADJUDICATORS, 409),
+        status_code=200,
+        summary="Reverse an adverse finding, naming it, with a reason and evidence",
+        description="An adverse finding (discrimination found, reputation unsatisfactory, "
+        "nobody available, a governance-risk justification rejected) stands until reversed: "
+        "a later clean finding does not lift it. Both stay on record. 409 when the finding "
+        "named is not adverse or was already reversed.",
+    )
+    async def reverse_finding(
+        self,
+        tenant_scope: NamedDependency[TenantScope],
+        actor: NamedDependency[Actor],
+        request_id: FromPath[UUID],
+        data: JSONBody[ReversalIn],
+    ) -> RequestOut:
+        return await service.reverse_finding(tenant_scope, request_id, data, actor)
 
     @post(
         "/{request_id:uuid}/refer",

@@ -1,6 +1,6 @@
 """Due diligence as the tenant's partner policy sees it.
 
-The request, its partner, the current attestations and the screening become the
+The request, its partner, the findings in force (`findings`) and the screening become the
 policy engine's `Partner` subject; the engine's Decision says what is missing, what
 refuses, and the regional priority. Nothing here writes: the service stores the
 Decision on the request.
@@ -164,7 +164,9 @@ def subject_for(
             "non_democratic": bool(found["details"].get("non_democratic")),
         }
     found = attestations.get("governance_justification")
-    if found is not None:
+    # A rejected justification is no justification: the policy waits for one that
+    # stands (and the rejection stands until a coordinator reverses it).
+    if found is not None and not found["details"].get("rejected"):
         details = found["details"]
         subject["justification"] = {
             "text": details["text"],

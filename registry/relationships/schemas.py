@@ -46,7 +46,7 @@ RequestState = Literal[
     "rejected",
     "withdrawn",
 ]
-CaseStatus = Literal["open", "false_positive", "confirmed"]
+CaseStatus = Literal["open", "false_positive", "confirmed", "delisted"]
 ClearanceStatus = Literal["clear", "held", "blocked", "not_cleared", "not_screened"]
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
@@ -331,6 +331,9 @@ class GovernanceJustificationIn(
     strengthens_civil_society: bool = False
     fosters_social_development: bool = False
     advances_sdgs: bool = False
+    rejected: bool = False
+    """The coordinator rejects the justification: an adverse finding, standing until
+    reversed."""
 
 
 AttestationIn = (
@@ -349,14 +352,35 @@ ATTESTATION_KINDS = (
 )
 
 
+class ReversalIn(_In):
+    """A coordinator reverses an adverse finding, naming it: why, and on what evidence."""
+
+    reverses: UUID
+    """The id of the finding (attestation) reversed."""
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=5000)]
+    evidence: Annotated[str, msgspec.Meta(min_length=1, max_length=20_000)]
+    evidence_sha256: Sha256 | None = None
+
+
+FindingStatus = Literal["in_force", "superseded", "outweighed", "reversed", "reversal"]
+
+
 class AttestationOut(msgspec.Struct, kw_only=True):
     id: UUID
     kind: str
+    """A finding's kind, or `reversal` (a reversal of the finding named in `reverses`)."""
     details: dict[str, Any]
     evidence: str
     evidence_sha256: str | None
     attested_by: UUID | None
     attested_at: datetime
+    status: FindingStatus
+    """`in_force`; `superseded` by a newer finding of its kind; `outweighed`: a clean
+    finding that does not lift an adverse one still standing; `reversed`; `reversal`."""
+    adverse: str | None
+    """Why the finding is adverse (it stands until reversed), or None."""
+    reverses: UUID | None = None
+    reversed_by: UUID | None = None
 
 
 # --- screening cases --------------------------------------------------------------------
@@ -437,7 +461,7 @@ class RequestOut(msgspec.Struct, kw_only=True):
     """The policy Decision last made about the request (reasons, policy sha256)."""
     policy: PolicyUsed | None
     attestations: list[AttestationOut]
-    """The current finding of each kind (the newest)."""
+    """Every finding and reversal, in the order recorded, each with its status."""
     cases: list[CaseOut]
     motion_id: UUID | None
     outcome_reason: str

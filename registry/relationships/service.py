@@ -16,7 +16,7 @@ Importing this module registers the board's `relationship_request` handler
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, timedelta
+from datetime import UTC, date, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -24,9 +24,9 @@ import msgspec
 
 from policies import Decision
 from registry.audit.ledger import Actor
-from registry.board.service import latest_motion, on_motion_decided, open_motion
+from registry.board.service import get_motion, latest_motion, on_motion_decided, open_motion
 from registry.notifications.service import notify, people_with_role
-from registry.relationships import cases, diligence, records, states
+from registry.relationships import cases, diligence, findings, records, states
 from registry.relationships.partners import partner_row, summary
 from registry.relationships.records import dumps, is_staff, loads, now, reads_all
 from registry.relationships.schemas import (
@@ -45,6 +45,7 @@ from registry.relationships.schemas import (
     RequestPage,
     RequestPatch,
     RequestSummary,
+    ReversalIn,
 )
 from registry.relationships.tables import (
     PartnerOrganisation,
@@ -52,6 +53,7 @@ from registry.relationships.tables import (
     RelationshipRequest,
     ScreeningCase,
 )
+from tenants import clock
 from tenants.database import as_datetime, as_uuid, write_transaction
 from tenants.errors import Conflict, Forbidden, InvalidInput, NotFound
 from tenants.roles import Role
@@ -93,19 +95,6 @@ async def _visible_row(scope: TenantScope, request_id: UUID | str, actor: Actor)
     return row
 
 
-async def _attestations(scope: TenantScope, request_id: UUID) -> dict[str, dict[str, Any]]:
-    """The newest attestation of each kind."""
-    rows = await (
-        scope.select(RelationshipAttestation)
-        .where(RelationshipAttestation.request == request_id)
-        .order_by(RelationshipAttestation.attested_at)
-    )
-    latest: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        latest[row["kind"]] = {**row, "details": loads(row["details"], {})}
-    return latest
-
-
 @dataclass(frozen=True)
 class Assessment:
     """Everything the request's page and its transitions need to know about it now."""
@@ -114,7 +103,12 @@ class Assessment:
     decision: Decision | None
     clearance: Clearance
     screening: diligence.ScreeningState
-    attestations: dict[str, dict[str, Any]]
+    findings: findings.Findings
+
+    @property
+    def attestations(self) -> dict[str, dict[str, Any]]:
+        """The finding in force of each kind."""
+        return self.findings.standing
 
     @property
     def waiting(self) -> list[str]:
@@ -164,8 +158,8 @@ async def _board_vote(scope: TenantScope, row: dict[str, Any]) -> dict[str, Any]
     if row["motion_id"] is None:
         return None
     motion = await latest_motion(scope, SUBJECT_KIND, as_uuid(row["id"]))
-    if motion is None or motion.status == "open":
-        return None
+    if motion is None or motion.status == "open" or not motion.tally.quorate:
+        return None  # a lapsed motion decided nothing
     tally = motion.tally
     return {
         "board_size": tally.board_size,
@@ -184,16 +178,16 @@ async def assess(scope: TenantScope, row: dict[str, Any]) -> Assessment:
     partner = await partner_row(scope, row["partner"])
     required = policy.required_lists if policy is not None else []
     screening = await cases.screening_state(scope, as_uuid(row["partner"]), required)
-    attestations = await _attestations(scope, as_uuid(row["id"]))
+    recorded = await findings.findings_of(scope, as_uuid(row["id"]))
     decision = None
     if policy is not None:
-        subject = diligence.subject_for(row, partner, attestations, screening)
+        subject = diligence.subject_for(row, partner, recorded.standing, screening)
         board = await _board_vote(scope, row)
         if board is not None:
             subject["board"] = board
         decision = diligence.decide(policy, subject, now().date())
     return Assessment(
-        policy, decision, _clearance(row["state"], screening, required), screening, attestations
+        policy, decision, _clearance(row["state"], screening, required), screening, recorded
     )
 
 
@@ -234,7 +228,8 @@ async def _store_assessment(
         )
 
 
-def _attestation_out(row: dict[str, Any]) -> AttestationOut:
+def _attestation_out(finding: findings.Finding) -> AttestationOut:
+    row = finding.row
     return AttestationOut(
         id=as_uuid(row["id"]),
         kind=row["kind"],
@@ -242,7 +237,11 @@ def _attestation_out(row: dict[str, Any]) -> AttestationOut:
         evidence=row["evidence"],
         evidence_sha256=row["evidence_sha256"] or None,
         attested_by=None if row["attested_by"] is None else as_uuid(row["attested_by"]),
-        attested_at=as_datetime(row["attested_at"]),  # type: ignore[arg-type]
+        attested_at=finding.attested_at,
+        status=finding.status,
+        adverse=finding.adverse,
+        reverses=finding.reverses,
+        reversed_by=finding.reversed_by,
     )
 
 
@@ -284,7 +283,7 @@ async def _request_out(scope: TenantScope, row: dict[str, Any]) -> RequestOut:
         ),
         decision=stored,
         policy=policy,
-        attestations=[_attestation_out(a) for a in assessment.attestations.values()],
+        attestations=[_attestation_out(f) for f in assessment.findings.records],
         cases=[cases.case_out(c) for c in case_rows],
         motion_id=None if row["motion_id"] is None else as_uuid(row["motion_id"]),
         outcome_reason=row["outcome_reason"],
@@ -651,21 +650,57 @@ def _attestation_values(data: AttestationIn) -> tuple[str, dict[str, Any]]:
     return kind, builtins
 
 
+#: The dated fields of findings: each names the day the finding was made.
+DATED_FIELDS = ("assessed_on", "attested_on")
+
+
+async def _check_dates(
+    scope: TenantScope, partner: dict[str, Any], details: dict[str, Any]
+) -> None:
+    """No finding is dated in the future (the association's calendar) or before the
+    partner was registered: either would misstate when due diligence was done."""
+    today = await clock.today(scope)
+    zone = await clock.zone_name(scope)
+    created = as_datetime(partner["created_at"])
+    registered = clock.today_in(zone, created) if created is not None else None
+    for field in DATED_FIELDS:
+        value = details.get(field)
+        if not value:
+            continue
+        day = date.fromisoformat(str(value)[:10])
+        if day > today:
+            raise InvalidInput(
+                field, f"{day.isoformat()} is in the future (today is {today.isoformat()})"
+            )
+        if registered is not None and day < registered:
+            raise InvalidInput(
+                field,
+                f"{day.isoformat()} is before {partner['name']} was registered "
+                f"({registered.isoformat()})",
+            )
+
+
+def _check_findings_open(row: dict[str, Any]) -> None:
+    if row["state"] not in states.QUEUE:
+        raise Conflict(
+            f"the request is {row['state'].replace('_', ' ')}: findings are recorded "
+            "between submission and referral"
+        )
+
+
 async def add_attestation(
     scope: TenantScope, request_id: UUID | str, data: AttestationIn, actor: Actor
 ) -> RequestOut:
-    """A due-diligence finding, with who, when and evidence; the newest of its kind
-    counts, the older ones stay on record."""
+    """A due-diligence finding, with who, when and evidence. The newest clean finding
+    of a kind counts; an adverse one stands until reversed (`findings`); every one
+    stays on record."""
     kind, details = _attestation_values(data)
     evidence = records.text(data.evidence, "evidence", 20_000)
     async with write_transaction():
         await records.serialise(scope)
         row = await request_row(scope, request_id)
-        if row["state"] not in states.QUEUE:
-            raise Conflict(
-                f"the request is {row['state'].replace('_', ' ')}: findings are recorded "
-                "between submission and referral"
-            )
+        _check_findings_open(row)
+        await _check_dates(scope, await partner_row(scope, row["partner"]), details)
         attestation = await scope.create(
             RelationshipAttestation,
             request=as_uuid(row["id"]),
@@ -676,20 +711,86 @@ async def add_attestation(
             attested_by=actor.person_id,
             attested_at=now(),
         )
+        adverse = findings.adverse_reason(kind, details)
         await actor.record(
             scope.tenant_id,
             "relationship_request.attested",
             "relationship_request",
             row["id"],
-            {kind: [None, details], "attestation": [None, attestation.id]},
+            {
+                kind: [None, details],
+                "attestation": [None, attestation.id],
+                **({"adverse": [None, adverse]} if adverse else {}),
+            },
             reason=evidence,
         )
         await _store_assessment(scope, row, await assess(scope, row), actor)
     return await _request_out(scope, await request_row(scope, request_id))
 
 
+async def reverse_finding(
+    scope: TenantScope, request_id: UUID | str, data: ReversalIn, actor: Actor
+) -> RequestOut:
+    """A coordinator reverses an adverse finding, naming it, with a reason and
+    evidence: a new record beside it (both stay visible); the finding of its kind in
+    force is then the newest one not reversed."""
+    reason = records.required_text(data.reason, "reason", 5000)
+    evidence = records.required_text(data.evidence, "evidence", 20_000)
+    async with write_transaction():
+        await records.serialise(scope)
+        row = await request_row(scope, request_id)
+        _check_findings_open(row)
+        recorded = await findings.findings_of(scope, as_uuid(row["id"]))
+        reversed_finding = findings.reversible(recorded, data.reverses)
+        details = {
+            "reverses": str(reversed_finding.id),
+            "reverses_kind": reversed_finding.kind,
+            "reason": reason,
+        }
+        reversal = await scope.create(
+            RelationshipAttestation,
+            request=as_uuid(row["id"]),
+            kind=findings.REVERSAL,
+            details=dumps(details),
+            evidence=evidence,
+            evidence_sha256=(data.evidence_sha256 or "").lower(),
+            attested_by=actor.person_id,
+            attested_at=now(),
+        )
+        await actor.record(
+            scope.tenant_id,
+            "relationship_request.finding_reversed",
+            "relationship_request",
+            row["id"],
+            {
+                "finding": [str(reversed_finding.id), None],
+                "adverse": [reversed_finding.adverse, None],
+                "reversal": [None, str(reversal.id)],
+            },
+            reason=f"{reason} (evidence: {evidence})",
+        )
+        await _store_assessment(scope, row, await assess(scope, row), actor)
+    return await _request_out(scope, await request_row(scope, request_id))
+
+
+NAMES_SQL = (
+    "SELECT DISTINCT m.person, p.name, p.email FROM membership m JOIN person p"
+    " ON p.id = m.person WHERE m.tenant = {tenant}"
+)
+
+
+async def _names(scope: TenantScope) -> dict[str, str]:
+    """Members' names (else e-mail addresses) by person id, for the board papers."""
+    rows = await scope.rows(NAMES_SQL)
+    return {str(r["person"]): str(r["name"] or r["email"]) for r in rows}
+
+
 def _papers(
-    row: dict[str, Any], partner: dict[str, Any], assessment: Assessment, extra: str
+    row: dict[str, Any],
+    partner: dict[str, Any],
+    assessment: Assessment,
+    extra: str,
+    names: dict[str, str] | None = None,
 ) -> str:
     decision = assessment.decision
     lines = [
@@ -710,6 +811,16 @@ def _papers(
             f"({decision.policy.sha256}): {decision.outcome}"
         )
         lines += [f"- {entry.rule_id}: {entry.reason}" for entry in decision.rules]
+    recorded = assessment.findings
+    if recorded.records:
+        standing = recorded.adverse
+        lines += [
+            "",
+            "Adverse findings in force: "
+            + ("; ".join(f.adverse or "" for f in standing) if standing else "none"),
+            "Findings, in the order recorded:",
+        ]
+        lines += [findings.line(f, names) for f in recorded.records]
     if extra.strip():
         lines += ["", extra.strip()]
     return "\n".join(lines)
@@ -727,7 +838,11 @@ async def refer(
     async with write_transaction():
         await records.serialise(scope)
         row = await request_row(scope, request_id)
-        states.check(states.REFER, row["state"], actor.roles)
+        if row["state"] == states.REFERRED:
+            states.check(states.REFER_AGAIN, row["state"], actor.roles)
+            await _check_lapsed(scope, row)
+        else:
+            states.check(states.REFER, row["state"], actor.roles)
         assessment = await assess(scope, row)
         if assessment.clearance.status in ("held", "not_cleared"):
             raise Conflict(f"cannot refer: {assessment.clearance.reason}")
@@ -741,7 +856,13 @@ async def refer(
             subject_kind=SUBJECT_KIND,
             subject_id=as_uuid(row["id"]),
             title=f"Relationship with {partner['name']}: {row['title']}"[:300],
-            papers=_papers(row, partner, assessment, papers_extra),
+            papers=_papers(
+                row,
+                partner,
+                assessment,
+                papers_extra,
+                await _names(scope),
+            ),
             closes_at=closes_at.astimezone(UTC),
             actor=actor,
         )
@@ -756,6 +877,21 @@ async def refer(
         )
         await _store_assessment(scope, row, assessment, actor)
     return await _request_out(scope, await request_row(scope, request_id))
+
+
+async def _check_lapsed(scope: TenantScope, row: dict[str, Any]) -> None:
+    """A referred request goes to the board again only after its motion lapsed."""
+    motion = await latest_motion(scope, SUBJECT_KIND, as_uuid(row["id"]))
+    if motion is None or motion.status == "open":
+        raise Conflict(
+            "cannot refer a request that is referred: its motion "
+            f"{'is still open' if motion is not None else 'is missing'}"
+        )
+    if motion.tally.quorate:
+        raise Conflict(
+            f"cannot refer a request that is referred: motion {motion.id} was decided "
+            f"({motion.status}); only a motion that lapsed for lack of quorum is put again"
+        )
 
 
 async def decline(
@@ -917,7 +1053,41 @@ async def decide_by_board(
     holds the request; rejected when it did not carry, or a confirmed hit (or another
     refusal of the policy) keeps it from approval whatever the vote."""
     row = await request_row(scope, subject_id)
+    motion = await get_motion(scope, motion_id)
+    if not carried and not motion.tally.quorate:
+        await _lapse(scope, row, motion_id, actor)
+        return
     await _decide(scope, row, motion_id, carried, actor)
+
+
+async def _lapse(scope: TenantScope, row: dict[str, Any], motion_id: UUID, actor: Actor) -> None:
+    """A motion that closed without a quorum decided nothing: the request stays
+    referred, and the executive may put it to the board again (a new motion)."""
+    reason = (
+        f"motion {motion_id} lapsed for lack of quorum: the board did not decide; "
+        "the executive may open a new motion"
+    )
+    await scope.update(RelationshipRequest, {"outcome_reason": reason, "updated_at": now()}).where(
+        RelationshipRequest.id == row["id"]
+    )
+    await actor.record(
+        scope.tenant_id,
+        "relationship_request.motion_lapsed",
+        "relationship_request",
+        row["id"],
+        {"motion": [str(motion_id), None], "outcome_reason": [row["outcome_reason"], reason]},
+        reason=reason,
+    )
+    people = await people_with_role(scope, Role.EXECUTIVE)
+    if people:
+        await notify(
+            scope,
+            people,
+            kind="relationship_request.motion_lapsed",
+            subject=f"Motion lapsed (no quorum): {row['title']}",
+            body=reason,
+            link=f"/api/v1/t/{scope.slug}/relationship-requests/{row['id']}",
+        )
 
 
 async def request_clearance(scope: TenantScope, request_id: UUID | str) -> str | None:

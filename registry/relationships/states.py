@@ -6,6 +6,7 @@ changes anything, so an illegal transition is refused with a sentence that says 
 
     draft --submit--> submitted --receive--> screening <--hold/resolve--> due_diligence
     due_diligence --refer--> referred --approve|reject (board)--> approved | rejected
+    referred --refer--> referred   (a new motion, after one lapsed for lack of quorum)
     submitted | screening | due_diligence --decline--> rejected
     draft | submitted | screening | due_diligence --withdraw--> withdrawn
 
@@ -71,6 +72,14 @@ REFER = _t(
     {DUE_DILIGENCE},
     {Role.EXECUTIVE},
     "only a request whose screening is settled and in due diligence can be referred",
+)
+#: A new motion on a referred request whose motion lapsed for lack of quorum (the
+#: service checks the lapse). Not offered in `allowed`: the page offers it only then.
+REFER_AGAIN = _t(
+    "refer",
+    {REFERRED},
+    {Role.EXECUTIVE},
+    "only a referred request whose motion lapsed is referred again",
 )
 APPROVE = _t("approve", {REFERRED}, {SYSTEM}, "only a referred request can be approved")
 REJECT = _t("reject", {REFERRED}, {SYSTEM}, "only a referred request is decided by the board")

@@ -185,6 +185,11 @@ VALID_BODY: dict[tuple[str, str], Any] = {
         "staff": 1,
         "members": 0,
     },
+    ("POST", "/api/v1/t/{tenant:str}/relationship-requests/{request_id:uuid}/reversals"): {
+        "reverses": str(uuid4()),
+        "reason": "x",
+        "evidence": "x",
+    },
     ("POST", "/api/v1/t/{tenant:str}/relationship-requests/{request_id:uuid}/refer"): {},
     ("POST", "/api/v1/t/{tenant:str}/relationship-requests/{request_id:uuid}/decline"): {
         "reason": "x"
