@@ -48,9 +48,7 @@ def _ours(request: dict) -> list[dict]:
 
 
 async def test_an_adverse_finding_stands_until_a_reversal_names_it(api, world, un_2026):
-    partner = await stories.create_partner(
-        api, world, name="Pacific Reading Society", country="WS"
-    )
+    partner = await stories.create_partner(api, world, name="Pacific Reading Society", country="WS")
     request = await stories.submitted_and_received(api, world, partner["id"])
     request = await stories.complete_due_diligence(api, world, request["id"])
     assert request["decision"]["outcome"] == "refer"
@@ -111,7 +109,9 @@ async def test_an_adverse_finding_stands_until_a_reversal_names_it(api, world, u
     events = await _events(api, world, request["id"])
     actions = [e["action"] for e in events]
     assert actions.count("relationship_request.attested") == 5
-    reversed_event = next(e for e in events if e["action"] == "relationship_request.finding_reversed")
+    reversed_event = next(
+        e for e in events if e["action"] == "relationship_request.finding_reversed"
+    )
     assert reversed_event["changes"]["finding"] == [adverse["id"], None]
 
 
