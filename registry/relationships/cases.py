@@ -8,9 +8,17 @@ from this one (the listed entry was removed or changed) are recorded as disappea
 
 Each hit at or above the review threshold on a list the policy names opens a
 screening case, unless that subject already has a case for that listed entry: a
-coordinator's adjudication stands until the entry itself goes away. A coordinator
-adjudicates a case as a false positive (with a reason) or confirmed; an open case
-holds every request of the partner, a confirmed one blocks them.
+coordinator's adjudication stands until the entry itself changes or goes away. A
+coordinator adjudicates a case as a false positive (with a reason) or confirmed; an
+open case holds every request of the partner, a confirmed one blocks them.
+
+Cases follow the lists. A hit is *gone* only when a newer version of its list is
+active and the listed entry is no longer in it (a re-screen against the same
+versions finds nothing gone); its case is then resolved `delisted` by itself, with
+that version, and holds or blocks nothing. A case on an entry that was already
+adjudicated is reopened when the entry's data (names, dates of birth,
+nationalities, identifiers, programmes) changed in the new version, or when a
+delisted entry is listed again: the earlier adjudication was about other data.
 
 Re-screening runs after `accord screening import` stores a new version: every partner
 of a request under way, or of an MOU in force, is screened again, per tenant.
@@ -18,9 +26,11 @@ of a request under way, or of an MOU in force, is screened again, per tenant.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 from uuid import UUID
 
@@ -43,6 +53,7 @@ from registry.relationships.tables import (
 from registry.screening.service import current_index, thresholds_for
 from screening.index import ScreeningIndex
 from screening.matcher import Hit, Query, Thresholds, screen
+from screening.model import ListedEntity
 from tenants.database import as_datetime, as_uuid, write_transaction
 from tenants.errors import Conflict, InvalidInput, NotFound
 from tenants.roles import Role
@@ -74,6 +85,32 @@ class ScreeningContext:
 
     def counts(self, source: str) -> bool:
         return not self.required_lists or source in self.required_lists
+
+    @cached_property
+    def _entities(self) -> dict[tuple[str, str], ListedEntity]:
+        if self.index is None:
+            return {}
+        return {(e.source, e.ref): e for e in self.index.entities}
+
+    def entity(self, source: str, ref: str) -> ListedEntity | None:
+        """The listed entry in the active version of its list, if it is there."""
+        return self._entities.get((source, ref))
+
+
+def entity_fingerprint(entity: ListedEntity | None) -> str:
+    """The sha256 of what identifies a listed entry; a change means a new question."""
+    if entity is None:
+        return ""
+    data = {
+        "schema": entity.schema,
+        "names": sorted(n.value for n in entity.names),
+        "birth_dates": sorted(msgspec.json.encode(d).decode() for d in entity.birth_dates),
+        "nationalities": sorted(entity.nationalities),
+        "countries": sorted(entity.countries),
+        "identifiers": sorted(msgspec.json.encode(i).decode() for i in entity.identifiers),
+        "programs": sorted(entity.programs),
+    }
+    return hashlib.sha256(msgspec.json.encode(data)).hexdigest()
 
 
 async def screening_context(scope: TenantScope) -> ScreeningContext:
@@ -164,6 +201,8 @@ class RunOutcome:
     subjects: int = 0
     opened: list[UUID] = field(default_factory=list)
     disappeared: list[dict[str, Any]] = field(default_factory=list)
+    delisted: list[dict[str, Any]] = field(default_factory=list)
+    reopened: list[dict[str, Any]] = field(default_factory=list)
 
 
 async def _previous_hits(scope: TenantScope, subject: Subject) -> list[dict[str, Any]]:
@@ -241,7 +280,12 @@ async def run_screening(
                 "gone_in": context.version_of(h["list"]),
             }
             for h in previous
-            if (h["list"], h["ref"]) not in now_keys and h["list"] in loaded_sources
+            if (h["list"], h["ref"]) not in now_keys
+            and h["list"] in loaded_sources
+            # Gone from the list, not merely no longer matching: a newer version is
+            # active and the entry is not in it. Same versions, nothing is gone.
+            and h.get("list_version") != context.version_of(h["list"])
+            and context.entity(h["list"], h["ref"]) is None
         ]
         await scope.create(
             RelationshipScreeningResult,
@@ -258,9 +302,19 @@ async def run_screening(
             if not context.counts(hit["list"]):
                 continue
             existing = await _case_for(scope, subject, hit["list"], hit["ref"])
+            fingerprint = entity_fingerprint(context.entity(hit["list"], hit["ref"]))
             if existing is None:
                 outcome.opened.append(
-                    await _open_case(scope, subject, hit, as_uuid(run.id), request_id, actor)
+                    await _open_case(
+                        scope, subject, hit, as_uuid(run.id), request_id, actor, fingerprint
+                    )
+                )
+                continue
+            why = _reopen_because(existing, hit, fingerprint)
+            if why is not None:
+                await _reopen(scope, existing, hit, fingerprint, why, actor)
+                outcome.reopened.append(
+                    {"subject": subject.name, "entity_name": hit.get("entity_name", ""), **hit}
                 )
             elif existing["disappeared_in"] is not None:
                 await scope.update(
@@ -275,18 +329,18 @@ async def run_screening(
                     {"disappeared_in": [existing["disappeared_in"], None]},
                     reason=f"{hit['matched_name']} matches again on {hit['list_version']}",
                 )
+            elif fingerprint and not existing["entity_sha256"]:
+                # A case opened before entries were fingerprinted: remember this one.
+                await scope.update(ScreeningCase, {ScreeningCase.entity_sha256: fingerprint}).where(
+                    ScreeningCase.id == existing["id"]
+                )
         for vanished in gone:
             outcome.disappeared.append({**vanished, "subject": subject.name})
             case = await _case_for(scope, subject, vanished["list"], vanished["ref"])
             changes: dict[str, Any] = {"hit": [f"{vanished['list']}:{vanished['ref']}", None]}
-            if case is not None and case["disappeared_in"] is None:
-                await scope.update(
-                    ScreeningCase,
-                    {
-                        ScreeningCase.disappeared_in: vanished["gone_in"],
-                        ScreeningCase.disappeared_at: moment,
-                    },
-                ).where(ScreeningCase.id == case["id"])
+            if case is not None and case["status"] != DELISTED:
+                await _delist(scope, case, vanished, moment, actor)
+                outcome.delisted.append({**vanished, "subject": subject.name})
                 changes["case"] = [None, str(case["id"])]
             await actor.record(
                 scope.tenant_id,
@@ -314,6 +368,99 @@ async def run_screening(
     return outcome
 
 
+DELISTED = "delisted"
+
+
+def _reopen_because(existing: dict[str, Any], hit: dict[str, Any], fingerprint: str) -> str | None:
+    """Why a case on this entry asks a new question now, if it does: it was delisted
+    and the entry is listed again, or it was adjudicated and the entry's data changed."""
+    if existing["status"] == DELISTED:
+        return f"listed again in {hit['list_version']}"
+    if existing["status"] == "open" or not fingerprint or not existing["entity_sha256"]:
+        return None
+    if existing["entity_sha256"] != fingerprint:
+        return (
+            f"the listed entry's data changed in {hit['list_version']}; the adjudication as "
+            f"{existing['status'].replace('_', ' ')} was about {existing['list_version']}"
+        )
+    return None
+
+
+async def _reopen(
+    scope: TenantScope,
+    case: dict[str, Any],
+    hit: dict[str, Any],
+    fingerprint: str,
+    why: str,
+    actor: Actor,
+) -> None:
+    await scope.update(
+        ScreeningCase,
+        {
+            ScreeningCase.status: "open",
+            ScreeningCase.reason: "",
+            ScreeningCase.adjudicated_by: None,
+            ScreeningCase.adjudicated_at: None,
+            ScreeningCase.disappeared_in: None,
+            ScreeningCase.disappeared_at: None,
+            ScreeningCase.list_version: hit["list_version"],
+            ScreeningCase.entity_name: hit.get("entity_name", ""),
+            ScreeningCase.matched_name: hit.get("matched_name", ""),
+            ScreeningCase.score: float(hit["score"]),
+            ScreeningCase.decision: hit["decision"],
+            ScreeningCase.hit: dumps(hit),
+            ScreeningCase.entity_sha256: fingerprint,
+        },
+    ).where(ScreeningCase.id == case["id"])
+    await actor.record(
+        scope.tenant_id,
+        "screening_case.reopened",
+        "screening_case",
+        case["id"],
+        {
+            "status": [case["status"], "open"],
+            "list_version": [case["list_version"], hit["list_version"]],
+            "reason": [case["reason"], ""],
+        },
+        reason=why,
+    )
+
+
+async def _delist(
+    scope: TenantScope,
+    case: dict[str, Any],
+    vanished: dict[str, Any],
+    moment: Any,
+    actor: Actor,
+) -> None:
+    """The listed entry is gone from the active version: the case is resolved
+    `delisted` with that version, and holds or blocks nothing any more."""
+    reason = (
+        f"{vanished['entity_name'] or vanished['ref']} ({vanished['list']} {vanished['ref']}) "
+        f"is no longer listed in {vanished['gone_in']}"
+    )
+    await scope.update(
+        ScreeningCase,
+        {
+            ScreeningCase.status: DELISTED,
+            ScreeningCase.reason: reason,
+            ScreeningCase.disappeared_in: vanished["gone_in"],
+            ScreeningCase.disappeared_at: moment,
+        },
+    ).where(ScreeningCase.id == case["id"])
+    await actor.record(
+        scope.tenant_id,
+        "screening_case.delisted",
+        "screening_case",
+        case["id"],
+        {
+            "status": [case["status"], DELISTED],
+            "disappeared_in": [case["disappeared_in"], vanished["gone_in"]],
+        },
+        reason=reason,
+    )
+
+
 async def _open_case(
     scope: TenantScope,
     subject: Subject,
@@ -321,6 +468,7 @@ async def _open_case(
     run_id: UUID,
     request_id: UUID | None,
     actor: Actor,
+    fingerprint: str = "",
 ) -> UUID:
     case = await scope.create(
         ScreeningCase,
@@ -337,6 +485,7 @@ async def _open_case(
         score=float(hit["score"]),
         decision=hit["decision"],
         hit=dumps(hit),
+        entity_sha256=fingerprint,
         status="open",
         opened_at=now(),
     )
@@ -355,7 +504,7 @@ async def _open_case(
 
 
 async def _tell_coordinators(scope: TenantScope, partner_id: UUID, outcome: RunOutcome) -> None:
-    if not outcome.opened and not outcome.disappeared:
+    if not outcome.opened and not outcome.disappeared and not outcome.reopened:
         return
     coordinators = await people_with_role(scope, Role.COORDINATOR)
     if not coordinators:
@@ -377,6 +526,34 @@ async def _tell_coordinators(scope: TenantScope, partner_id: UUID, outcome: RunO
                 f"Screening {name} and its officers found {count} possible match"
                 f"{'es' if count != 1 else ''} to adjudicate."
             ),
+            link=f"/api/v1/t/{scope.slug}/screening-cases?partner_id={partner_id}&status=open",
+        )
+    if outcome.delisted:
+        count = len(outcome.delisted)
+        which = "; ".join(
+            f"{d['subject']} ~ {d['entity_name']} ({d['list']} {d['ref']}, gone in {d['gone_in']})"
+            for d in outcome.delisted
+        )
+        await notify(
+            scope,
+            coordinators,
+            kind="screening_case.delisted",
+            subject=f"Screening: {count} case{'s' if count != 1 else ''} for {name} delisted",
+            body=f"Resolved as delisted (the listed entry is gone): {which}.",
+            link=f"/api/v1/t/{scope.slug}/screening-cases?partner_id={partner_id}&status=delisted",
+        )
+    if outcome.reopened:
+        count = len(outcome.reopened)
+        which = "; ".join(
+            f"{d['subject']} ~ {d['entity_name']} ({d['list']} {d['ref']}, {d['list_version']})"
+            for d in outcome.reopened
+        )
+        await notify(
+            scope,
+            coordinators,
+            kind="screening_case.reopened",
+            subject=f"Screening: {count} case{'s' if count != 1 else ''} for {name} reopened",
+            body=f"The listed entry changed or was listed again; adjudicate again: {which}.",
             link=f"/api/v1/t/{scope.slug}/screening-cases?partner_id={partner_id}&status=open",
         )
     if outcome.disappeared:
@@ -605,6 +782,11 @@ async def adjudicate(
     async with write_transaction():
         await records.serialise(scope)
         row = await case_row(scope, case_id)
+        if row["status"] == DELISTED:
+            raise Conflict(
+                f"case {row['id']} was resolved as delisted: the listed entry is no longer on "
+                f"the list ({row['disappeared_in']}); there is nothing to adjudicate"
+            )
         if row["status"] != "open":
             raise Conflict(
                 f"case {row['id']} was already adjudicated as {row['status'].replace('_', ' ')}"

@@ -84,7 +84,9 @@ def export_command(slug: str, out: Path) -> None:
 
 @relationships_group.command("cases")
 @click.option("--tenant", "slug", required=True)
-@click.option("--status", type=click.Choice(["open", "false_positive", "confirmed"]), default=None)
+@click.option(
+    "--status", type=click.Choice(["open", "false_positive", "confirmed", "delisted"]), default=None
+)
 def cases_command(slug: str, status: str | None) -> None:
     """Screening cases of the tenant, newest first: status, subject, hit."""
     from registry.relationships.cases import list_cases

@@ -35,7 +35,12 @@ POLICY_REQUEST = {
     "multi_party_mou": "multi-party",
 }
 #: How adjudicated cases read as the policy's hits.
-HIT_STATUS = {"open": "open", "confirmed": "confirmed", "false_positive": "dismissed"}
+HIT_STATUS = {
+    "open": "open",
+    "confirmed": "confirmed",
+    "false_positive": "dismissed",
+    "delisted": "dismissed",
+}
 
 
 @dataclass(frozen=True)

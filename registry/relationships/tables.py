@@ -15,7 +15,8 @@ and decodes itself, so that both engines store and return exactly the same thing
 - `relationship_screening_run` / `relationship_screening_result`: every screening of
   a partner and its officers (on submission, on an officer's change, after a list
   import), each subject's hits, and the hits that disappeared since the last run.
-- `screening_case`: one hit on one subject, open until a coordinator adjudicates it.
+- `screening_case`: one hit on one subject, open until a coordinator adjudicates it,
+  or resolved `delisted` when the listed entry leaves the list.
 """
 
 from piccolo.columns import (
@@ -159,6 +160,9 @@ class ScreeningCase(Table, tablename="screening_case"):
     score = DoublePrecision()
     decision = Varchar(length=8)
     hit = Text(default="{}")
+    entity_sha256 = Varchar(length=64, default="")
+    """What identified the listed entry when the case was opened (its data changing
+    reopens an adjudicated case)."""
     status = Varchar(length=16, default="open")
     reason = Text(default="")
     adjudicated_by = ForeignKey(Person, null=True, default=None, on_delete=OnDelete.set_null)

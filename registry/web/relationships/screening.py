@@ -29,7 +29,12 @@ from tenants.errors import Conflict, InvalidInput
 from tenants.scope import TenantScope
 
 PAGE_SIZE = 50
-STATUSES = [("open", "Open"), ("false_positive", "False positive"), ("confirmed", "Confirmed")]
+STATUSES = [
+    ("open", "Open"),
+    ("false_positive", "False positive"),
+    ("confirmed", "Confirmed"),
+    ("delisted", "Delisted"),
+]
 OUTCOMES = [
     ("false_positive", "False positive: not the listed entity (say why)"),
     ("confirmed", "Confirmed: the listed entity; the request is blocked"),
