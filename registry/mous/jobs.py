@@ -14,9 +14,12 @@ MOU_PASS_SECONDS = 3600.0
 
 async def mou_pass() -> None:
     from registry.mous.service import expire_due, open_due_reviews
+    from registry.relationships import reviews
 
     await expire_due(actor=SCHEDULER)
     await open_due_reviews(actor=SCHEDULER)
+    # Approved relationships without an MOU in force (in-kind support) are reviewed too.
+    await reviews.open_due_reviews(actor=SCHEDULER)
 
 
 _mous = Periodic("accord-mous", MOU_PASS_SECONDS, mou_pass)

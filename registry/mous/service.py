@@ -895,6 +895,20 @@ async def start_review(scope: TenantScope, mou_id: UUID | str, *, actor: Actor) 
     return await get_review(scope, oid, review_id)
 
 
+def _check_review_decision(data: ReviewDecisionIn) -> None:
+    """A review that finds the MOU no longer benefits members cannot simply continue:
+    it is modified (the findings say what changes; a renewal with new terms goes to
+    the board) or ended (a termination motion)."""
+    if data.decision == "continue" and not data.benefits_members:
+        raise Conflict(
+            "the review found that the MOU no longer benefits members: it cannot simply "
+            "continue. Decide to modify it (say in the findings what changes; the board "
+            "decides the renewal) or to end it (the board decides the termination)"
+        )
+    if data.decision == "modify" and not data.findings.strip():
+        raise InvalidInput("findings", "say what changes in the MOU")
+
+
 async def decide_review(
     scope: TenantScope,
     mou_id: UUID | str,
@@ -909,6 +923,7 @@ async def decide_review(
     modify and end leave it under review until the board decides the renewal (with the
     new terms) or the termination that the executive puts to it."""
     oid = _mou_id(mou_id)
+    _check_review_decision(data)
     async with write_transaction():
         row = await _lock(scope, oid)
         review = await get_review(scope, oid, review_id)

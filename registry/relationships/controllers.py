@@ -17,7 +17,7 @@ from litestar.response import Response
 from registry.audit.ledger import Actor
 from registry.http.files import SpreadsheetOperation, attachment
 from registry.http.tenancy import TENANT_PATH, TenantRoutes, allow
-from registry.relationships import cases, export, partners, service
+from registry.relationships import cases, export, partners, reviews, service
 from registry.relationships.records import now
 from registry.relationships.schemas import (
     AdjudicationIn,
@@ -37,6 +37,8 @@ from registry.relationships.schemas import (
     PartnerPatch,
     ReasonIn,
     ReferIn,
+    RelationshipReviewIn,
+    RelationshipReviewOut,
     RequestIn,
     RequestOut,
     RequestPage,
@@ -300,6 +302,47 @@ class RequestController(TenantRoutes):
         data: JSONBody[ReversalIn],
     ) -> RequestOut:
         return await service.reverse_finding(tenant_scope, request_id, data, actor)
+
+    @get(
+        "/{request_id:uuid}/reviews",
+        **allow((*CASE_READERS, Role.BOARD)),
+        summary="The periodic reviews of an approved relationship, oldest first",
+    )
+    async def list_reviews(
+        self, tenant_scope: NamedDependency[TenantScope], request_id: FromPath[UUID]
+    ) -> list[RelationshipReviewOut]:
+        return await reviews.list_reviews(tenant_scope, request_id)
+
+    @post(
+        "/{request_id:uuid}/reviews",
+        **allow(DILIGENCE, 409),
+        status_code=201,
+        summary="Open the relationship's periodic review now (the daily job opens it when due)",
+    )
+    async def start_review(
+        self,
+        tenant_scope: NamedDependency[TenantScope],
+        actor: NamedDependency[Actor],
+        request_id: FromPath[UUID],
+    ) -> RelationshipReviewOut:
+        return await reviews.start_review(tenant_scope, request_id, actor)
+
+    @post(
+        "/{request_id:uuid}/reviews/decision",
+        **allow(DILIGENCE, 409),
+        status_code=200,
+        summary="Decide the open review: continue, modify (what changes), end, or board",
+        description="A review that finds the relationship no longer benefits members "
+        "cannot end in `continue` (409): modify it, end it, or put it to the board.",
+    )
+    async def decide_review(
+        self,
+        tenant_scope: NamedDependency[TenantScope],
+        actor: NamedDependency[Actor],
+        request_id: FromPath[UUID],
+        data: JSONBody[RelationshipReviewIn],
+    ) -> RelationshipReviewOut:
+        return await reviews.decide_review(tenant_scope, request_id, data, actor)
 
     @post(
         "/{request_id:uuid}/refer",

@@ -45,6 +45,7 @@ RequestState = Literal[
     "approved",
     "rejected",
     "withdrawn",
+    "ended",
 ]
 CaseStatus = Literal["open", "false_positive", "confirmed", "delisted"]
 ClearanceStatus = Literal["clear", "held", "blocked", "not_cleared", "not_screened"]
@@ -439,6 +440,36 @@ class ScreeningResultOut(msgspec.Struct, kw_only=True):
     created_at: datetime
 
 
+class RelationshipReviewIn(_In):
+    """The review's findings: does the relationship still benefit members, and the
+    decision. A relationship that no longer benefits members cannot simply continue:
+    `modify` (say what changes), `end`, or `board` (a motion decides)."""
+
+    benefits_members: bool
+    decision: Literal["continue", "modify", "end", "board"]
+    findings: LongText = ""
+    changes: LongText = ""
+    """For `modify`: what changes in the relationship."""
+    closes_at: datetime | None = None
+    """For `board`: when the motion closes (default: in 14 days)."""
+
+
+class RelationshipReviewOut(msgspec.Struct, kw_only=True):
+    id: UUID
+    request_id: UUID
+    due_on: date
+    opened_at: datetime
+    benefits_members: bool | None
+    findings: str
+    decision: str | None
+    changes: str
+    motion_id: UUID | None
+    outcome: str
+    """What came of it (for `board`, once the motion is decided)."""
+    decided_by: UUID | None
+    decided_at: datetime | None
+
+
 class RequestOut(msgspec.Struct, kw_only=True):
     id: UUID
     state: RequestState
@@ -467,6 +498,9 @@ class RequestOut(msgspec.Struct, kw_only=True):
     outcome_reason: str
     submitted_at: datetime | None
     decided_at: datetime | None
+    next_review_due: date | None
+    """For an approved relationship: when its next periodic review falls due."""
+    reviews: list[RelationshipReviewOut]
     created_at: datetime
     updated_at: datetime
 

@@ -26,7 +26,7 @@ from policies import Decision
 from registry.audit.ledger import Actor
 from registry.board.service import get_motion, latest_motion, on_motion_decided, open_motion
 from registry.notifications.service import notify, people_with_role
-from registry.relationships import cases, diligence, findings, records, states
+from registry.relationships import cases, diligence, findings, records, reviews, states
 from registry.relationships.partners import partner_row, summary
 from registry.relationships.records import dumps, is_staff, loads, now, reads_all
 from registry.relationships.schemas import (
@@ -289,6 +289,10 @@ async def _request_out(scope: TenantScope, row: dict[str, Any]) -> RequestOut:
         outcome_reason=row["outcome_reason"],
         submitted_at=as_datetime(row["submitted_at"]),
         decided_at=as_datetime(row["decided_at"]),
+        next_review_due=reviews.as_date(row["next_review_due"]),
+        reviews=[
+            reviews.review_out(r) for r in await reviews.review_rows(scope, as_uuid(row["id"]))
+        ],
         created_at=as_datetime(row["created_at"]),  # type: ignore[arg-type]
         updated_at=as_datetime(row["updated_at"]),  # type: ignore[arg-type]
     )
@@ -1023,15 +1027,11 @@ async def _decide(
         target, reason = states.APPROVED, f"the board carried motion {motion_id}"
     transition = states.APPROVE if target == states.APPROVED else states.REJECT
     states.check(transition, row["state"], SYSTEM_ROLES)
-    row = await _move(
-        scope,
-        row,
-        transition,
-        target,
-        actor,
-        reason=reason,
-        extra={"outcome_reason": reason, "decided_at": now()},
-    )
+    extra: dict[str, Any] = {"outcome_reason": reason, "decided_at": now()}
+    if target == states.APPROVED:
+        # Every approved relationship comes up for review at the policy's interval.
+        extra["next_review_due"] = await reviews.next_due(scope)
+    row = await _move(scope, row, transition, target, actor, reason=reason, extra=extra)
     await _store_assessment(scope, row, await assess(scope, row), actor)
     people = [as_uuid(row["raised_by"])] if row["raised_by"] else []
     people += await people_with_role(scope, Role.EXECUTIVE, Role.COORDINATOR)

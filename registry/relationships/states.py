@@ -9,6 +9,7 @@ changes anything, so an illegal transition is refused with a sentence that says 
     referred --refer--> referred   (a new motion, after one lapsed for lack of quorum)
     submitted | screening | due_diligence --decline--> rejected
     draft | submitted | screening | due_diligence --withdraw--> withdrawn
+    approved --end (a periodic review, or the board on one)--> ended
 
 `screening` means a sanctions question is open (a case awaiting adjudication, or a
 required list not checked); `due_diligence` means screening is settled and the
@@ -32,13 +33,24 @@ REFERRED = "referred"
 APPROVED = "approved"
 REJECTED = "rejected"
 WITHDRAWN = "withdrawn"
+ENDED = "ended"
 
-STATES = (DRAFT, SUBMITTED, SCREENING, DUE_DILIGENCE, REFERRED, APPROVED, REJECTED, WITHDRAWN)
+STATES = (
+    DRAFT,
+    SUBMITTED,
+    SCREENING,
+    DUE_DILIGENCE,
+    REFERRED,
+    APPROVED,
+    REJECTED,
+    WITHDRAWN,
+    ENDED,
+)
 #: Requests under way: screened again when a new list version is imported.
 OPEN = frozenset({SUBMITTED, SCREENING, DUE_DILIGENCE, REFERRED})
 #: Requests awaiting the executive, in priority order.
 QUEUE = (SUBMITTED, SCREENING, DUE_DILIGENCE)
-FINAL = frozenset({APPROVED, REJECTED, WITHDRAWN})
+FINAL = frozenset({APPROVED, REJECTED, WITHDRAWN, ENDED})
 
 #: Not a role: the system moving a request because something else happened (a case
 #: opened or closed, a board motion decided).
@@ -95,6 +107,8 @@ WITHDRAW = _t(
     RAISERS,
     "a request that was referred to the board or decided cannot be withdrawn",
 )
+
+END = _t("end", {APPROVED}, {SYSTEM}, "only an approved relationship is ended (by its review)")
 
 TRANSITIONS = {
     t.name: t for t in (SUBMIT, RECEIVE, HOLD, RESOLVE, REFER, APPROVE, REJECT, DECLINE, WITHDRAW)

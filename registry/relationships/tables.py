@@ -10,6 +10,7 @@ and decodes itself, so that both engines store and return exactly the same thing
   history and cases stay, and they are no longer screened.
 - `relationship_request`: one request for a relationship with a partner, its state,
   regional priority and the policy Decision last made about it.
+- `relationship_review`: each periodic review of an approved relationship.
 - `relationship_attestation`: each due-diligence finding, with who, when and evidence
   (rows are added, never changed: the newest of a kind counts).
 - `relationship_screening_run` / `relationship_screening_result`: every screening of
@@ -21,6 +22,7 @@ and decodes itself, so that both engines store and return exactly the same thing
 
 from piccolo.columns import (
     UUID,
+    Boolean,
     Date,
     DoublePrecision,
     ForeignKey,
@@ -103,8 +105,30 @@ class RelationshipRequest(Table, tablename="relationship_request"):
     outcome_reason = Text(default="")
     submitted_at = Timestamptz(null=True, default=None)
     decided_at = Timestamptz(null=True, default=None)
+    next_review_due = Date(null=True, default=None)
+    """An approved relationship's next periodic review (the policy's interval)."""
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class RelationshipReview(Table, tablename="relationship_review"):
+    """A periodic review of an approved relationship: whether it still benefits
+    members, and the decision to continue it, modify it (what changes), end it, or
+    put it to the board (`motion_id`)."""
+
+    id = UUID(primary_key=True, default=UUID4())
+    tenant = ForeignKey(Tenant, null=False, index=True)
+    request = ForeignKey(RelationshipRequest, null=False, index=True)
+    due_on = Date()
+    opened_at = Timestamptz(default=TimestamptzNow())
+    benefits_members = Boolean(null=True, default=None)
+    findings = Text(default="")
+    decision = Varchar(length=16, null=True, default=None)
+    changes = Text(default="")
+    motion_id = UUID(null=True, default=None)
+    outcome = Text(default="")
+    decided_by = ForeignKey(Person, null=True, default=None, on_delete=OnDelete.set_null)
+    decided_at = Timestamptz(null=True, default=None)
 
 
 class RelationshipAttestation(Table, tablename="relationship_attestation"):

@@ -190,6 +190,10 @@ VALID_BODY: dict[tuple[str, str], Any] = {
         "reason": "x",
         "evidence": "x",
     },
+    (
+        "POST",
+        "/api/v1/t/{tenant:str}/relationship-requests/{request_id:uuid}/reviews/decision",
+    ): {"benefits_members": True, "decision": "continue"},
     ("POST", "/api/v1/t/{tenant:str}/relationship-requests/{request_id:uuid}/refer"): {},
     ("POST", "/api/v1/t/{tenant:str}/relationship-requests/{request_id:uuid}/decline"): {
         "reason": "x"

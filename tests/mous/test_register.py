@@ -317,3 +317,40 @@ async def test_list_filters_by_state_and_partner(api, factory):
     assert [m["id"] for m in page.json()["items"]] == [draft["id"]]
     bad = await api.get(f"{board.base}/mous", params={"state": "pending"}, headers=reader)
     assert bad.status_code == 400
+
+
+async def test_a_review_that_finds_no_benefit_cannot_simply_continue(api, factory):
+    board = await board_of(factory, 1, prefix="mou")
+    mou = await active_mou(api, board)
+    base = f"{board.base}/mous/{mou['id']}"
+    coordinator = board.world[Role.COORDINATOR].headers
+    review = await api.post(f"{base}/reviews", headers=coordinator)
+    assert review.status_code == 201, review.text
+    url = f"{base}/reviews/{review.json()['id']}/decision"
+
+    refused = await api.post(
+        url,
+        json={"benefits_members": False, "decision": "continue", "findings": "No activity."},
+        headers=coordinator,
+    )
+    assert refused.status_code == 409
+    assert "no longer benefits members: it cannot simply continue" in refused.json()["detail"]
+    unsaid = await api.post(
+        url, json={"benefits_members": False, "decision": "modify"}, headers=coordinator
+    )
+    assert unsaid.status_code == 400 and unsaid.json()["detail"].startswith("findings")
+    assert (await get(api, board, mou["id"]))["state"] == "under_review"
+    reviews = await api.get(f"{base}/reviews", headers=coordinator)
+    assert reviews.json()[0]["decision"] is None  # nothing was recorded
+
+    modified = await api.post(
+        url,
+        json={
+            "benefits_members": False,
+            "decision": "modify",
+            "findings": "Replace the webinars with a staff exchange.",
+        },
+        headers=coordinator,
+    )
+    assert modified.status_code == 200, modified.text
+    assert modified.json()["decision"] == "modify"
