@@ -1,5 +1,6 @@
 """The MOU register's daily job inside the server: MOUs in force past their expiry
-become expired, and reviews that have fallen due are opened. It runs every hour so
+become expired, and reviews that have fallen due are opened (of MOUs, and of approved
+relationships no MOU in force governs, such as in-kind support). It runs every hour so
 that a restart never skips a day; each pass only acts on what is due, under each
 MOU's row lock, so running it again (or in several processes, or beside the cron
 commands `accord mous expire` and `accord mous reviews-due`) changes nothing twice.
