@@ -23,9 +23,11 @@ from litestar.response import Redirect, Template
 
 from policies.subjects import NON_DISCRIMINATION_GROUNDS
 from registry.audit.ledger import Actor
+from registry.board.service import latest_motion
 from registry.http.tenancy import Caller, allow
-from registry.relationships import cases, partners, service, states
+from registry.relationships import cases, partners, reviews, service, states
 from registry.relationships.controllers import (
+    ADJUDICATORS,
     CASE_READERS,
     DILIGENCE,
     EXECUTIVE,
@@ -38,7 +40,9 @@ from registry.relationships.schemas import (
     PartnerIn,
     ReasonIn,
     ReferIn,
+    RelationshipReviewIn,
     RequestIn,
+    ReversalIn,
 )
 from registry.web.forms import Form
 from registry.web.relationships.common import lines, people, to_struct, trail, values
@@ -112,6 +116,19 @@ CLEARANCE_WORDS = {
     "not_cleared": "Not cleared: a required list was not checked.",
     "not_screened": "Not screened: screening runs when the request is submitted.",
 }
+FINDING_WORDS = {
+    "in_force": "In force",
+    "superseded": "Superseded by a newer finding of its kind",
+    "outweighed": "Not in force: an adverse finding of its kind stands until reversed",
+    "reversed": "Reversed",
+    "reversal": "Reversal",
+}
+REVIEW_DECISIONS = [
+    ("continue", "Continue it"),
+    ("modify", "Modify it (say what changes)"),
+    ("end", "End it"),
+    ("board", "Put it to the board"),
+]
 ATTESTATION_TITLES = {
     "non_discrimination": "Non-discrimination attestation",
     "reputation": "Reputation and ethical-integrity assessment",
@@ -400,6 +417,15 @@ class RequestPages(TenantPages):
         except NotFound:
             partner = None
         may_diligence = caller.has(*DILIGENCE) and shown.state in states.QUEUE
+        may_refer_again = False
+        if shown.state == states.REFERRED and caller.has(*EXECUTIVE):
+            motion = await latest_motion(scope, service.SUBJECT_KIND, shown.id)
+            may_refer_again = (
+                motion is not None and motion.status != "open" and not motion.tally.quorate
+            )
+        adverse = [
+            a for a in shown.attestations if a.status == "in_force" and a.adverse is not None
+        ]
         return await page(
             request,
             "relationships/request.html",
@@ -410,7 +436,16 @@ class RequestPages(TenantPages):
             outcome_words=OUTCOME_WORDS,
             clearance_words=CLEARANCE_WORDS,
             attestation_titles=ATTESTATION_TITLES,
-            attestations={a.kind: a for a in shown.attestations},
+            finding_words=FINDING_WORDS,
+            may_reverse=caller.has(*ADJUDICATORS) and shown.state in states.QUEUE,
+            reversible=[
+                (str(a.id), f"{ATTESTATION_TITLES.get(a.kind, a.kind)}: {a.adverse}")
+                for a in adverse
+            ],
+            may_refer_again=may_refer_again,
+            may_review=caller.has(*DILIGENCE) and shown.state == states.APPROVED,
+            open_review=any(r.decision is None for r in shown.reviews),
+            review_decisions=REVIEW_DECISIONS,
             who=await people(scope),
             assistance_words=dict(ASSISTANCE),
             kind_words=dict(REQUEST_KINDS),
@@ -448,6 +483,10 @@ class RequestPages(TenantPages):
             "decline": "The request was declined.",
             "withdraw": "The request was withdrawn.",
             "attested": "The finding was recorded.",
+            "reversed": "The reversal was recorded; the finding it names no longer stands.",
+            "review": "The review is open: record whether the relationship still benefits "
+            "members and what is decided.",
+            "reviewed": "The review was recorded.",
         }
         return await self._detail(
             request,
@@ -551,6 +590,7 @@ class RequestPages(TenantPages):
                 "strengthens_civil_society",
                 "fosters_social_development",
                 "advances_sdgs",
+                "rejected",
             ):
                 data[flag] = bool(get(flag))
         finding = to_struct(
@@ -570,6 +610,123 @@ class RequestPages(TenantPages):
             else:
                 return Redirect(
                     f"/t/{tenant_scope.slug}/requests/{request_id}?done=attested#diligence",
+                    status_code=303,
+                )
+        return await self._detail(
+            request,
+            tenant_scope,
+            caller,
+            actor,
+            request_id,
+            errors=errors,
+            form=form,
+            refusal=refusal,
+            status=409 if refusal else 400,
+        )
+
+    @post("/{request_id:uuid}/reversals", **allow(ADJUDICATORS, 409), status_code=303)
+    async def reverse_finding(
+        self,
+        request: Request[Any, Any, Any],
+        tenant_scope: NamedDependency[TenantScope],
+        caller: NamedDependency[Caller],
+        actor: NamedDependency[Actor],
+        request_id: FromPath[UUID],
+    ) -> Template | Redirect:
+        await service.get_request(tenant_scope, request_id, actor)
+        submitted = await Form.read(request)
+        form = {k: submitted.text(k) for k in ("reverses", "reason", "evidence")}
+        errors: dict[str, str] = {}
+        for field, message in (
+            ("reverses", "Choose the finding reversed"),
+            ("reason", "Say why the finding no longer stands"),
+            ("evidence", "Say what the reversal rests on"),
+        ):
+            if not form[field]:
+                errors[field] = message
+        reversal = None if errors else to_struct(ReversalIn, form, errors)
+        refusal = ""
+        if reversal is not None and not errors:
+            try:
+                await service.reverse_finding(tenant_scope, request_id, reversal, actor)
+            except InvalidInput as exc:
+                errors[exc.field] = exc.message
+            except (Conflict, NotFound) as exc:
+                refusal = exc.detail
+            else:
+                return Redirect(
+                    f"/t/{tenant_scope.slug}/requests/{request_id}?done=reversed#diligence",
+                    status_code=303,
+                )
+        return await self._detail(
+            request,
+            tenant_scope,
+            caller,
+            actor,
+            request_id,
+            errors=errors,
+            form=form,
+            refusal=refusal,
+            status=409 if refusal else 400,
+        )
+
+    # -- periodic reviews of an approved relationship ------------------------------------
+
+    @post("/{request_id:uuid}/reviews", **allow(DILIGENCE, 409), status_code=303)
+    async def start_review(
+        self,
+        request: Request[Any, Any, Any],
+        tenant_scope: NamedDependency[TenantScope],
+        caller: NamedDependency[Caller],
+        actor: NamedDependency[Actor],
+        request_id: FromPath[UUID],
+    ) -> Template | Redirect:
+        await service.get_request(tenant_scope, request_id, actor)
+        try:
+            await reviews.start_review(tenant_scope, request_id, actor)
+        except Conflict as exc:
+            return await self._detail(
+                request, tenant_scope, caller, actor, request_id, refusal=exc.detail, status=409
+            )
+        return Redirect(
+            f"/t/{tenant_scope.slug}/requests/{request_id}?done=review#reviews", status_code=303
+        )
+
+    @post("/{request_id:uuid}/reviews/decision", **allow(DILIGENCE, 409), status_code=303)
+    async def decide_review(
+        self,
+        request: Request[Any, Any, Any],
+        tenant_scope: NamedDependency[TenantScope],
+        caller: NamedDependency[Caller],
+        actor: NamedDependency[Actor],
+        request_id: FromPath[UUID],
+    ) -> Template | Redirect:
+        await service.get_request(tenant_scope, request_id, actor)
+        submitted = await Form.read(request)
+        form = {
+            k: submitted.text(k) for k in ("benefits_members", "decision", "findings", "changes")
+        }
+        errors: dict[str, str] = {}
+        if form["benefits_members"] not in ("yes", "no"):
+            errors["benefits_members"] = "Say whether the relationship still benefits members"
+        data = {
+            "benefits_members": form["benefits_members"] == "yes",
+            "decision": form["decision"],
+            "findings": submitted.raw("findings"),
+            "changes": submitted.raw("changes"),
+        }
+        decided = to_struct(RelationshipReviewIn, data, errors)
+        refusal = ""
+        if decided is not None and not errors:
+            try:
+                await reviews.decide_review(tenant_scope, request_id, decided, actor)
+            except InvalidInput as exc:
+                errors[exc.field] = exc.message
+            except Conflict as exc:
+                refusal = exc.detail
+            else:
+                return Redirect(
+                    f"/t/{tenant_scope.slug}/requests/{request_id}?done=reviewed#reviews",
                     status_code=303,
                 )
         return await self._detail(
