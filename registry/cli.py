@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from registry.audit.ledger import OPERATOR
-from registry.console import run
+from registry.console import AccordGroup, run
 
 T = TypeVar("T")
 
@@ -24,9 +24,18 @@ def operator(fn: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None
     return wrapper
 
 
-@click.group(help="Accord: governance of mentoring schemes and international partnerships.")
-def main() -> None:
-    pass
+@click.group(
+    cls=AccordGroup,
+    help="Accord: governance of mentoring schemes and international partnerships.",
+)
+@click.option(
+    "--debug",
+    is_flag=True,
+    envvar="ACCORD_DEBUG",
+    help="On an error, show its traceback instead of the one-line message.",
+)
+def main(debug: bool) -> None:
+    """An error ends as one line on stderr (see `registry.console.AccordGroup`)."""
 
 
 @main.command(help="Serve the HTTP API (ACCORD_HOST, ACCORD_PORT).")

@@ -1,22 +1,36 @@
-"""Running one command's database work from the `accord` command line.
+"""Running commands from the `accord` command line, and what the operator sees when
+one fails.
 
-Every command group (audit, screening, board, MOUs, mentoring, ...) runs its work
-through `run`: its own event loop, the connection pool closed at the end, and a
-domain error turned into a clear message and exit 1. It lives apart from
-`registry.cli`, which imports the groups while it mounts them.
+Every command group (audit, screening, board, MOUs, mentoring, ...) runs its database
+work through `run`: its own event loop, the connection pool closed at the end, and a
+domain error turned into a clear message and exit 1. `AccordGroup` is the top-level
+group: whatever a command raises ends as one line on stderr (`Error: ...`) with exit
+code 1, or 2 for a usage error; `accord --debug ...` shows the traceback instead. It
+lives apart from `registry.cli`, which imports the groups while it mounts them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
+import re
+import sqlite3
+import traceback
+import warnings
 from collections.abc import Coroutine
+from pathlib import Path
+from types import TracebackType
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import click
 
 from tenants.errors import AccordError
 
 T = TypeVar("T")
+
+#: A message longer than this is cut: a line on a terminal, not a file dump.
+MAX_MESSAGE = 1000
 
 
 def run(coro: Coroutine[Any, Any, T]) -> T:
@@ -34,3 +48,169 @@ def run(coro: Coroutine[Any, Any, T]) -> T:
         return asyncio.run(wrapped())
     except AccordError as exc:
         raise click.ClickException(exc.detail) from exc
+
+
+def one_line(message: str) -> str:
+    """The message on one line: its lines joined, and cut if very long."""
+    line = " ".join(part.strip() for part in message.splitlines() if part.strip())
+    if len(line) > MAX_MESSAGE:
+        line = line[: MAX_MESSAGE - 1] + "…"
+    return line
+
+
+class UsageLine(click.ClickException):
+    """A usage error told in one line, with where to find the usage (exit 2)."""
+
+    exit_code = 2
+
+
+def _usage_line(exc: click.UsageError) -> UsageLine:
+    message = exc.format_message()
+    if exc.ctx is not None:
+        message += f" (see '{exc.ctx.command_path} --help')"
+    return UsageLine(one_line(message))
+
+
+# -- what an error means to the operator ----------------------------------------------
+
+
+def _database_where() -> str:
+    """The database the command used, as the operator would recognise it: a SQLite
+    file as an absolute path (a relative default resolves against the current
+    folder), a PostgreSQL URL without its password."""
+    try:
+        from tenants.settings import load_settings
+
+        database = load_settings().database
+    except Exception:
+        return "(ACCORD_DATABASE_URL unreadable)"
+    if database.engine == "sqlite":
+        return str(Path(database.sqlite_path).absolute())
+    parts = urlsplit(database.url)
+    user = f"{parts.username}@" if parts.username else ""
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{user}{parts.hostname or ''}{port}{parts.path}"
+
+
+def _raised_in(exc: BaseException, package: str) -> bool:
+    tb: TracebackType | None = exc.__traceback__
+    marker = f"{os.sep}{package}{os.sep}"
+    while tb is not None:
+        if marker in tb.tb_frame.f_code.co_filename:
+            return True
+        tb = tb.tb_next
+    return False
+
+
+_PICCOLO_UNREACHABLE = r".*Unable to (fetch server version|connect to database)"
+_NO_TABLE = re.compile(r'(?:no such table: |relation ")(\w+)')
+
+
+def _database_message(exc: BaseException) -> str | None:
+    """A one-line explanation of a database error, or None if `exc` is not one."""
+    try:
+        import asyncpg
+    except ImportError:  # pragma: no cover - asyncpg is a dependency
+        asyncpg = None
+    is_sqlite = isinstance(exc, sqlite3.Error)
+    is_postgres = asyncpg is not None and isinstance(
+        exc, asyncpg.PostgresError | asyncpg.InterfaceError
+    )
+    # asyncpg lets the socket's own errors through when it cannot connect.
+    unreachable = isinstance(exc, OSError | asyncio.TimeoutError) and _raised_in(exc, "asyncpg")
+    if not (is_sqlite or is_postgres or unreachable):
+        return None
+    where = _database_where()
+    detail = one_line(str(exc)) or type(exc).__name__
+    missing = _NO_TABLE.search(detail)
+    if missing:
+        return (
+            f"the database {where} is not migrated (no table {missing.group(1)}): "
+            "run `accord migrate`, or set ACCORD_DATABASE_URL to the migrated database"
+        )
+    if unreachable or (
+        asyncpg is not None
+        and isinstance(
+            exc,
+            asyncpg.InvalidAuthorizationSpecificationError
+            | asyncpg.InvalidCatalogNameError
+            | asyncpg.InvalidPasswordError
+            | asyncpg.CannotConnectNowError
+            | asyncpg.TooManyConnectionsError,
+        )
+    ):
+        return f"cannot connect to the database {where}: {detail} (check ACCORD_DATABASE_URL)"
+    if is_sqlite and "unable to open database file" in detail:
+        return f"cannot open the database {where}: {detail} (check ACCORD_DATABASE_URL)"
+    return f"database error on {where}: {detail}"
+
+
+def describe(exc: BaseException) -> str:
+    """What went wrong, in one line for the operator. Errors Accord expects (domain
+    errors, key and list-file errors, files, the database) say so plainly; anything
+    else is named as unexpected, with the way to its traceback."""
+    from screening.model import ListFormatError
+    from tenants.keys import MasterKeyError
+    from tenants.settings import SettingsError
+
+    if isinstance(exc, AccordError):
+        return one_line(exc.detail)
+    if isinstance(exc, MasterKeyError | ListFormatError | SettingsError):
+        return one_line(str(exc))
+    database = _database_message(exc)
+    if database is not None:
+        return database
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f"{exc.filename}: " if exc.filename is not None else ""
+        return one_line(f"{where}{exc.strerror}")
+    detail = one_line(str(exc))
+    name = type(exc).__name__
+    said = f"{name}: {detail}" if detail else name
+    return f"unexpected error: {said} (run with --debug for the traceback)"
+
+
+class AccordGroup(click.Group):
+    """The top-level `accord` group: the one place where a failing command's error is
+    told to the operator. Commands raise what they raise; here it becomes one line
+    on stderr and exit 1 (2 for usage), or a traceback with `--debug`."""
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.exceptions.NoArgsIsHelpError:
+            raise  # `accord` alone shows the help
+        except click.UsageError as exc:
+            raise _usage_line(exc) from exc
+
+    def invoke(self, ctx: click.Context) -> Any:
+        debug = bool(ctx.params.get("debug"))
+        try:
+            with warnings.catch_warnings():
+                # Piccolo warns (in colour, with a source line) when it cannot reach the
+                # database, before the error that says the same in one line here.
+                warnings.filterwarnings("ignore", message=_PICCOLO_UNREACHABLE)
+                return super().invoke(ctx)
+        except (click.exceptions.Exit, click.Abort, click.exceptions.NoArgsIsHelpError):
+            raise
+        except UsageLine:
+            raise
+        except click.UsageError as exc:
+            raise _usage_line(exc) from exc
+        except click.ClickException as exc:
+            if debug:
+                traceback.print_exception(exc)
+            message = exc.format_message()
+            if one_line(message) == message or exc.exit_code != 1:
+                raise
+            raise click.ClickException(one_line(message)) from exc
+        except Exception as exc:
+            if debug:
+                raise
+            failed = click.ClickException(describe(exc))
+            raise failed from exc

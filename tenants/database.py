@@ -338,6 +338,7 @@ async def open_pool() -> None:
 async def close_pool() -> None:
     engine = current_engine()
     if isinstance(engine, PostgresEngine):
-        await engine.close_connection_pool()
+        if engine.pool is not None:  # else Piccolo warns on stderr, once per CLI command
+            await engine.close_connection_pool()
     elif isinstance(engine, PooledSQLiteEngine):
         await engine.close_pool()

@@ -1,12 +1,13 @@
 """Per-tenant keys, wrapped by the platform's master key.
 
-The master key (32 random bytes, base64 in a 0600 file, created on first run) never
-leaves this module. Each tenant has an Ed25519 signing key (audit tree heads, board
-decisions, certificates) and a 256-bit AES-GCM data key (confidential fields). Both
-are stored wrapped with AES-GCM under the master key, the tenant id and key purpose
-bound in as associated data so a wrapped key cannot be moved to another tenant.
-Rotation retires the active pair and creates a new one; retired keys are kept, so
-old signatures verify and old ciphertexts decrypt.
+The master key (32 random bytes, base64 in a 0600 file, created on the first run
+against a database that holds no wrapped key) never leaves this module. Each tenant
+has an Ed25519 signing key (audit tree heads, board decisions, certificates) and a
+256-bit AES-GCM data key (confidential fields). Both are stored wrapped with AES-GCM
+under the master key, the tenant id and key purpose bound in as associated data so a
+wrapped key cannot be moved to another tenant. Rotation retires the active pair and
+creates a new one; retired keys are kept, so old signatures verify and old
+ciphertexts decrypt.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import os
 import stat
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 from uuid import UUID
@@ -47,21 +47,15 @@ class MasterKeyError(RuntimeError):
 
 
 def load_master_key(path: Path) -> bytes:
-    """Read the master key, creating it (mode 0600) if the file does not exist."""
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        key = AESGCM.generate_key(bit_length=256)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            return load_master_key(path)  # another process created it first
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(base64.b64encode(key) + b"\n")
-        return key
-    mode = stat.S_IMODE(path.stat().st_mode)
+    """Read the master key file; refused if others may read it or it is malformed."""
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        raise MasterKeyError(f"master key file {path} does not exist") from None
     if mode & 0o077:
         raise MasterKeyError(
-            f"master key file {path} is readable by others (mode {mode:o}); chmod 600 it"
+            f"master key file {path} is readable by group or others (mode {mode:o}); "
+            f"make it private with: chmod 600 {path}"
         )
     try:
         key = base64.b64decode(path.read_bytes().strip(), validate=True)
@@ -72,13 +66,45 @@ def load_master_key(path: Path) -> bytes:
     return key
 
 
-@lru_cache(maxsize=4)
-def _master(path: str) -> AESGCM:
-    return AESGCM(load_master_key(Path(path)))
+def create_master_key(path: Path) -> bytes:
+    """Create a new master key file (mode 0600); if another process created it first,
+    read theirs."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = AESGCM.generate_key(bit_length=256)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return load_master_key(path)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(base64.b64encode(key) + b"\n")
+    return key
 
 
-def master() -> AESGCM:
-    return _master(str(load_settings().security.master_key_file))
+async def open_master_key(path: Path) -> bytes:
+    """The master key at `path`. A missing file is created only when the database holds
+    no wrapped tenant key: otherwise a new key could never unwrap them, and the
+    operator has merely pointed ACCORD_MASTER_KEY_FILE at the wrong place."""
+    if path.exists():
+        return load_master_key(path)
+    wrapped = await TenantKey.count()
+    if wrapped:
+        raise MasterKeyError(
+            f"master key file {path} does not exist, but the database holds {wrapped} "
+            "tenant key(s) wrapped by a master key; set ACCORD_MASTER_KEY_FILE to that "
+            "key's file (or restore it to this path): a new key could not unwrap them"
+        )
+    return create_master_key(path)
+
+
+_masters: dict[str, AESGCM] = {}
+
+
+async def master() -> AESGCM:
+    path = str(load_settings().security.master_key_file)
+    aead = _masters.get(path)
+    if aead is None:
+        aead = _masters[path] = AESGCM(await open_master_key(Path(path)))
+    return aead
 
 
 def _wrap(aead: AESGCM, secret: bytes, aad: bytes) -> str:
@@ -121,8 +147,8 @@ async def create_tenant_keys(tenant_id: UUID) -> TenantKey:
         tenant=tenant_id,
         key_id=key_id,
         public_key=public.hex(),
-        wrapped_signing_key=_wrap(master(), raw_private, _aad(tenant_id, "signing", key_id)),
-        wrapped_data_key=_wrap(master(), data_key, _aad(tenant_id, "data", key_id)),
+        wrapped_signing_key=_wrap(await master(), raw_private, _aad(tenant_id, "signing", key_id)),
+        wrapped_data_key=_wrap(await master(), data_key, _aad(tenant_id, "data", key_id)),
         active=True,
     )
     await row.save()
@@ -178,13 +204,13 @@ class Signature:
 async def signing_key(tenant_id: UUID) -> Ed25519PrivateKey:
     """The tenant's active Ed25519 private key, unwrapped (for audit tree heads)."""
     row = await _active_key(tenant_id)
-    raw = _unwrap(master(), row.wrapped_signing_key, _aad(tenant_id, "signing", row.key_id))
+    raw = _unwrap(await master(), row.wrapped_signing_key, _aad(tenant_id, "signing", row.key_id))
     return Ed25519PrivateKey.from_private_bytes(raw)
 
 
 async def sign(tenant_id: UUID, message: bytes) -> Signature:
     row = await _active_key(tenant_id)
-    raw = _unwrap(master(), row.wrapped_signing_key, _aad(tenant_id, "signing", row.key_id))
+    raw = _unwrap(await master(), row.wrapped_signing_key, _aad(tenant_id, "signing", row.key_id))
     signature = Ed25519PrivateKey.from_private_bytes(raw).sign(message)
     return Signature(row.key_id, bytes.fromhex(row.public_key), signature)
 
@@ -201,14 +227,14 @@ async def verify(tenant_id: UUID, key_id: str, message: bytes, signature: bytes)
 async def encrypt(tenant_id: UUID, plaintext: bytes, context: str) -> str:
     """Encrypt a confidential field; `context` (e.g. "mentoring_note:<id>") is bound in."""
     row = await _active_key(tenant_id)
-    data_key = _unwrap(master(), row.wrapped_data_key, _aad(tenant_id, "data", row.key_id))
+    data_key = _unwrap(await master(), row.wrapped_data_key, _aad(tenant_id, "data", row.key_id))
     return f"{row.key_id}:{_wrap(AESGCM(data_key), plaintext, context.encode())}"
 
 
 async def decrypt(tenant_id: UUID, token: str, context: str) -> bytes:
     key_id, _, wrapped = token.partition(":")
     row = await _key(tenant_id, key_id)
-    data_key = _unwrap(master(), row.wrapped_data_key, _aad(tenant_id, "data", row.key_id))
+    data_key = _unwrap(await master(), row.wrapped_data_key, _aad(tenant_id, "data", row.key_id))
     try:
         return _unwrap(AESGCM(data_key), wrapped, context.encode())
     except MasterKeyError as exc:

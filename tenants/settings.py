@@ -15,6 +15,10 @@ from urllib.parse import unquote, urlparse
 VAR_DIR = Path(os.environ.get("ACCORD_VAR_DIR", "var"))
 
 
+class SettingsError(ValueError):
+    """A setting in the environment that cannot be used; the message names it."""
+
+
 @dataclass(frozen=True, slots=True)
 class DatabaseSettings:
     url: str
@@ -81,7 +85,7 @@ def _int(name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError as exc:
-        raise ValueError(f"{name} must be an integer, got {raw!r}") from exc
+        raise SettingsError(f"{name} must be an integer, got {raw!r}") from exc
 
 
 def _bool(name: str, default: bool) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -14,7 +15,18 @@ from screening.parsers.un import parse_un
 
 SOURCES = ("un", "dfat", "ofac", "ofac_cons", "ftm")
 
-__all__ = ["SOURCES", "parse_dfat", "parse_ftm", "parse_list", "parse_ofac", "parse_un"]
+#: How many repeated references a refusal names before it counts the rest.
+DUPLICATES_NAMED = 5
+
+__all__ = [
+    "SOURCES",
+    "parse_dfat",
+    "parse_ftm",
+    "parse_list",
+    "parse_ofac",
+    "parse_un",
+    "refuse_duplicates",
+]
 
 
 def _ofac_trio(paths: Sequence[Path]) -> tuple[Path, Path | None, Path | None]:
@@ -48,16 +60,36 @@ def parse_list(
             raise ListFormatError(path, "file", "no such file")
     if source in ("ofac", "ofac_cons"):
         main, alt, add = _ofac_trio(files)
-        return parse_ofac(main, alt, add, source=source, published=published)
+        return refuse_duplicates(
+            parse_ofac(main, alt, add, source=source, published=published), main
+        )
     if len(files) != 1:
         raise ListFormatError(files[1], "files", f"{source} takes one file, got {len(files)}")
     if source == "un":
         version = parse_un(files[0])
         if published:
             version.published = published
+    elif source == "dfat":
+        version = parse_dfat(files[0], published=published)
+    elif source == "ftm":
+        version = parse_ftm(files[0], published=published)
+    else:
+        raise ValueError(f"unknown list source {source!r}; expected one of {SOURCES}")
+    return refuse_duplicates(version, files[0])
+
+
+def refuse_duplicates(version: ListVersion, file: Path) -> ListVersion:
+    """A publication names each entity once: the same source reference twice means a
+    damaged or concatenated file (seen: one entity 31 times), and storing it would
+    multiply that entity's hits. Refused naming the first few references."""
+    counts = Counter(entity.ref for entity in version.entities)
+    repeated = [(ref, n) for ref, n in counts.items() if n > 1]
+    if not repeated:
         return version
-    if source == "dfat":
-        return parse_dfat(files[0], published=published)
-    if source == "ftm":
-        return parse_ftm(files[0], published=published)
-    raise ValueError(f"unknown list source {source!r}; expected one of {SOURCES}")
+    named = ", ".join(f"{ref} ({n} times)" for ref, n in repeated[:DUPLICATES_NAMED])
+    more = len(repeated) - DUPLICATES_NAMED
+    if more > 0:
+        named += f" and {more} more ({len(repeated)} references repeated)"
+    raise ListFormatError(
+        file, repeated[0][0], f"duplicate entities: {named}; each source reference may appear once"
+    )

@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import openpyxl
+from openpyxl.utils.exceptions import InvalidFileException
 
 from screening.countries import countries_in
 from screening.dates import parse_birth_dates
@@ -130,9 +132,15 @@ def parse_dfat(
 ) -> ListVersion:
     """Parse a DFAT consolidated list workbook (either layout)."""
     path = Path(path)
+    if not zipfile.is_zipfile(path):
+        # openpyxl judges by the file name first (an .xml file is refused with its own
+        # exception), so tell what the file is not before asking it.
+        raise ListFormatError(
+            path, "workbook", "not a readable XLSX file: an XLSX workbook is a ZIP archive"
+        )
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, InvalidFileException, OSError, KeyError, ValueError) as exc:
         raise ListFormatError(path, "workbook", f"not a readable XLSX file: {exc}") from exc
     try:
         ws = wb.worksheets[0]
@@ -146,7 +154,11 @@ def parse_dfat(
             raise ListFormatError(path, "row 1", f"header lacks column(s) {missing}")
         columns = [(i, h) for i, h in enumerate(header) if h]
         has_strength = "alias strength" in header
-        builders: dict[str, _Builder] = {}
+        # Rows of one listing share the base of their Reference (2, 2a, 2b); a row
+        # Reference met again starts another copy of the listing, so that a repeated
+        # listing reaches `parse_list` as a duplicate entity and is refused there.
+        builders: dict[tuple[str, int], _Builder] = {}
+        row_refs: Counter[str] = Counter()
         latest: dt.date | None = None
         for rownum, values in enumerate(rows, start=2):
             row = {h: _clean(values[i]) if i < len(values) else None for i, h in columns}
@@ -175,9 +187,12 @@ def parse_dfat(
             )
             strength: Strength = "weak" if strength_text == "weak" else "strong"
             base = m.group(1)
-            builder = builders.get(base)
+            row_ref = base + m.group(2).lower()
+            key = (base, row_refs[row_ref])
+            row_refs[row_ref] += 1
+            builder = builders.get(key)
             if builder is None:
-                builder = builders[base] = _Builder(base, source)
+                builder = builders[key] = _Builder(base, source)
             if schema and (builder.schema is None or kind == "primary"):
                 builder.schema = schema
             builder.add(row, kind, strength, row.get("alias strength") or row.get("name type"))

@@ -59,6 +59,9 @@ def parse_ftm(
 ) -> ListVersion:
     path = Path(path)
     entities: dict[str, ListedEntity] = {}
+    # A repeated id stays in `in_order` so that `parse_list` refuses the file by name,
+    # rather than the later line silently replacing the earlier one.
+    in_order: list[ListedEntity] = []
     sanctions: list[tuple[str, dict[str, list[str]]]] = []
     latest: dt.date | None = None
     decoder = msgspec.json.Decoder(dict[str, Any])
@@ -124,7 +127,7 @@ def parse_ftm(
                 if c
             ]
             identifiers = [Identifier(p, v) for p in _ID_PROPS for v in props.get(p, [])]
-            entities[ident] = ListedEntity(
+            parsed = ListedEntity(
                 source=source,
                 ref=ident,
                 schema=schema,
@@ -138,6 +141,8 @@ def parse_ftm(
                 source_id=ident,
                 remarks="; ".join(props.get("notes", [])) or None,
             )
+            entities.setdefault(ident, parsed)
+            in_order.append(parsed)
     for _ident, props in sanctions:
         for target in props.get("entity", []):
             entity = entities.get(target)
@@ -155,5 +160,5 @@ def parse_ftm(
         published=published or latest,
         sha256=sha256_of([path]),
         files=[str(path)],
-        entities=list(entities.values()),
+        entities=in_order,
     )

@@ -103,6 +103,9 @@ def parse_ofac(
     alt_path = Path(alt) if alt else None
     add_path = Path(add) if add else None
     entities: dict[str, ListedEntity] = {}
+    # Every row stays in `in_order`, a repeated ent_num too: `parse_list` refuses the
+    # publication by name rather than one row silently replacing another.
+    in_order: list[ListedEntity] = []
     for line, row in _rows(main, 12):
         ent_num, name, sdn_type, programs = row[:4]
         if not ent_num.isdigit():
@@ -133,7 +136,7 @@ def parse_ofac(
             countries = [flag] if flag else []
         else:
             countries = []
-        entities[ent_num] = ListedEntity(
+        parsed = ListedEntity(
             source=source,
             ref=ent_num,
             schema=schema,
@@ -146,6 +149,8 @@ def parse_ofac(
             source_id=ent_num,
             remarks=remarks or None,
         )
+        entities.setdefault(ent_num, parsed)
+        in_order.append(parsed)
     if alt_path:
         for line, row in _rows(alt_path, 5):
             ent_num, _alt_num, alt_type, alt_name = row[:4]
@@ -187,5 +192,5 @@ def parse_ofac(
         published=published,
         sha256=sha256_of(files),
         files=[str(p) for p in files],
-        entities=list(entities.values()),
+        entities=in_order,
     )

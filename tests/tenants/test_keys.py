@@ -10,7 +10,7 @@ import pytest
 from registry.audit.ledger import OPERATOR
 from tenants import keys
 from tenants.database import write_transaction
-from tenants.keys import MasterKeyError, load_master_key
+from tenants.keys import MasterKeyError, create_master_key, load_master_key, open_master_key
 from tenants.tables import TenantKey
 
 
@@ -51,18 +51,30 @@ async def test_ciphertext_is_bound_to_its_context_and_tenant(factory, database):
 
 def test_master_key_file_is_created_private(tmp_path):
     path = tmp_path / "sub" / "master.key"
-    key = load_master_key(path)
+    key = create_master_key(path)
     assert len(key) == 32
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert load_master_key(path) == key
+    assert create_master_key(path) == key  # a second creator reads the first one's key
 
 
-def test_master_key_readable_by_others_is_refused(tmp_path):
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o604])
+def test_master_key_readable_by_others_is_refused(tmp_path, mode):
     path = tmp_path / "master.key"
-    load_master_key(path)
-    os.chmod(path, 0o644)
-    with pytest.raises(MasterKeyError, match="readable by others"):
+    create_master_key(path)
+    os.chmod(path, mode)
+    with pytest.raises(MasterKeyError, match=r"readable by group or others.*chmod 600"):
         load_master_key(path)
+
+
+async def test_missing_master_key_is_not_replaced_while_wrapped_keys_exist(
+    factory, database, tmp_path
+):
+    await factory.tenant("key")  # the database now holds keys wrapped by the suite's key
+    absent = tmp_path / "elsewhere" / "master.key"
+    with pytest.raises(MasterKeyError, match=r"does not exist, but the database holds \d+"):
+        await open_master_key(absent)
+    assert not absent.exists()
 
 
 def test_malformed_master_key_is_refused(tmp_path):
