@@ -12,6 +12,7 @@ lives apart from `registry.cli`, which imports the groups while it mounts them.
 from __future__ import annotations
 
 import asyncio
+import errno
 import os
 import re
 import sqlite3
@@ -108,14 +109,10 @@ _NO_TABLE = re.compile(r'(?:no such table: |relation ")(\w+)')
 
 def _database_message(exc: BaseException) -> str | None:
     """A one-line explanation of a database error, or None if `exc` is not one."""
-    try:
-        import asyncpg
-    except ImportError:  # pragma: no cover - asyncpg is a dependency
-        asyncpg = None
+    import asyncpg
+
     is_sqlite = isinstance(exc, sqlite3.Error)
-    is_postgres = asyncpg is not None and isinstance(
-        exc, asyncpg.PostgresError | asyncpg.InterfaceError
-    )
+    is_postgres = isinstance(exc, asyncpg.PostgresError | asyncpg.InterfaceError)
     # asyncpg lets the socket's own errors through when it cannot connect.
     unreachable = isinstance(exc, OSError | asyncio.TimeoutError) and _raised_in(exc, "asyncpg")
     if not (is_sqlite or is_postgres or unreachable):
@@ -128,16 +125,13 @@ def _database_message(exc: BaseException) -> str | None:
             f"the database {where} is not migrated (no table {missing.group(1)}): "
             "run `accord migrate`, or set ACCORD_DATABASE_URL to the migrated database"
         )
-    if unreachable or (
-        asyncpg is not None
-        and isinstance(
-            exc,
-            asyncpg.InvalidAuthorizationSpecificationError
-            | asyncpg.InvalidCatalogNameError
-            | asyncpg.InvalidPasswordError
-            | asyncpg.CannotConnectNowError
-            | asyncpg.TooManyConnectionsError,
-        )
+    if unreachable or isinstance(
+        exc,
+        asyncpg.InvalidAuthorizationSpecificationError
+        | asyncpg.InvalidCatalogNameError
+        | asyncpg.InvalidPasswordError
+        | asyncpg.CannotConnectNowError
+        | asyncpg.TooManyConnectionsError,
     ):
         return f"cannot connect to the database {where}: {detail} (check ACCORD_DATABASE_URL)"
     if is_sqlite and "unable to open database file" in detail:
@@ -210,7 +204,6 @@ class AccordGroup(click.Group):
                 raise
             raise click.ClickException(one_line(message)) from exc
         except Exception as exc:
-            if debug:
-                raise
-            failed = click.ClickException(describe(exc))
-            raise failed from exc
+            if debug or (isinstance(exc, OSError) and exc.errno == errno.EPIPE):
+                raise  # click quietly ends a command whose reader went away (| head)
+            raise click.ClickException(describe(exc)) from exc
