@@ -105,7 +105,7 @@ def _networks(name: str) -> tuple[str, ...]:
         try:
             network = ipaddress.ip_network(item, strict=False)
         except ValueError:
-            raise ValueError(
+            raise SettingsError(
                 f"{name}: {item!r} is not an IP address or network (e.g. 10.0.0.5 or 10.0.0.0/24)"
             ) from None
         single = network.num_addresses == 1
