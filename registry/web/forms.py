@@ -18,8 +18,8 @@ def is_secret(name: str) -> bool:
 
 def clean_form(fields: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     """Every submitted value under the text policy, as multi-line text (what a field
-    must be beyond that, one line or a name, its reader says: `Form.text`,
-    `Form.name`, or the API's input struct the page builds): control characters
+    must be beyond that, one line or a name, its reader says: `Form.name`, or the
+    API's input struct the page builds): control characters
     refused with InvalidInput naming the field, CRLF as LF, NFC. Every page reads its
     form through here."""
     return [
@@ -45,8 +45,9 @@ class Form:
         return cls(dict(await read_form(request)))
 
     def text(self, name: str) -> str:
-        """A one-line field, trimmed."""
-        return text.clean(self.fields.get(name, "").strip(), name, text.LINE)
+        """A field, trimmed (pages read textareas this way too: whether it must be one
+        line is for the struct or the service it goes to, or `name`)."""
+        return self.fields.get(name, "").strip()
 
     def name(self, name: str) -> str:
         """A name or label, trimmed: one line, no bidirectional controls."""

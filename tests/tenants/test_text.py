@@ -247,3 +247,21 @@ def test_the_app_logs_escape_control_characters():
     )
     assert "\x1b" not in done.stderr
     assert "name \\x1b[31mRed\\nforged" in done.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["users", "add", "a@example.org", "--tenant", "alia", "--role", "member", "--name"],
+        ["tokens", "create", "a@example.org", "--tenant", "alia", "--label"],
+        ["tenants", "create", "newtenant", "--country", "AU", "--name"],
+    ],
+)
+def test_the_cli_refuses_control_characters_in_text_options(args):
+    from click.testing import CliRunner
+
+    from registry.cli import main
+
+    result = CliRunner().invoke(main, [*args, "Evil\x1b[31mName"])
+    assert result.exit_code == 2
+    assert "must not contain the control character U+001B" in result.output
