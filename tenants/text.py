@@ -26,9 +26,15 @@ A refusal is `InvalidInput` naming the field, answered 400.
   `Any` (JSON details) are walked too, as `PARAGRAPH`. tests/tenants/test_text.py
   asserts that every route's body is an `Input`.
 - Form submissions: registry/web/forms.py `clean_form`, through which every page
-  reads its form.
-- Functions given text directly (services the CLI calls): tenants/validation.py
-  `check_text` / `check_name`, which call `clean`.
+  reads its form (as multi-line text; a page's struct or `Form.name` says more).
+- The CLI's text options: the click type `Text` in registry/cli.py.
+- Services given text directly: tenants/validation.py `check_text` / `check_name`
+  (tenant names, token labels, partner and request fields), which call `clean`.
+
+Why a struct hook rather than a Litestar one: the pages build the API's structs from
+forms with `msgspec.convert`, and services and the CLI construct them too; only the
+struct itself is on every one of those paths, and Litestar offers no hook between
+decoding a body and calling the handler.
 
 **Out.** `printable` replaces what a spreadsheet refuses in legacy stored values
 (registry/spreadsheet.py writes every register through it); `escape` writes control
@@ -59,7 +65,8 @@ KINDS = (LINE, NAME, PARAGRAPH, VERBATIM)
 #: Characters every kind refuses: C0 but tab, LF and CR (handled per kind), DEL, C1,
 #: and unpaired surrogates.
 _REFUSED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
-_LINE_BREAKS = re.compile(r"[\t\n\r]")
+#: What makes one line two (or a column jump) in a one-line field.
+_LINE_BREAKS = re.compile(r"[\t\n\r\u2028\u2029]")
 _BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 #: Anything that is not printable ASCII: text without it needs no further look.
 _NOT_PLAIN = re.compile(r"[^\x20-\x7e]")
@@ -91,9 +98,9 @@ def clean(value: str, field: str, text_kind: str = LINE) -> str:
         value = value.replace("\r\n", "\n")
     refused = _REFUSED.search(value)
     if refused:
-        raise InvalidInput(
-            field, f"must not contain the control character {_describe(refused.group())}"
-        )
+        char = refused.group()
+        what = "an unpaired surrogate" if "\ud800" <= char <= "\udfff" else "the control character"
+        raise InvalidInput(field, f"must not contain {what} {_describe(char)}")
     if text_kind == PARAGRAPH:
         if "\r" in value:
             raise InvalidInput(field, "must not contain a carriage return on its own (U+000D)")
@@ -296,9 +303,11 @@ def printable(value: Any) -> Any:
     return value
 
 
-_ESCAPED = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_ESCAPED = re.compile(
+    r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 _ESCAPED_KEEP_LINES = re.compile(
-    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 )
 
 

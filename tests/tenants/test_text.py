@@ -32,7 +32,7 @@ def test_every_kind_refuses_control_characters_naming_the_field(kind, char):
     assert f"U+{ord(char):04X}" in refused.value.message
 
 
-@pytest.mark.parametrize("char", ["\n", "\t", "\r"])
+@pytest.mark.parametrize("char", ["\n", "\t", "\r", "\u2028", "\u2029"])
 @pytest.mark.parametrize("kind", [text.LINE, text.NAME])
 def test_one_line_kinds_refuse_tabs_and_line_breaks(kind, char):
     with pytest.raises(InvalidInput, match="one line"):
@@ -63,7 +63,7 @@ def test_text_is_normalised_to_nfc():
 
 
 def test_unpaired_surrogates_are_refused():
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput, match="unpaired surrogate U\\+D800"):
         text.clean("a\ud800b", "name")
 
 
