@@ -360,8 +360,8 @@ class ReversalIn(_In):
 
     reverses: UUID
     """The id of the finding (attestation) reversed."""
-    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=5000)]
-    evidence: Annotated[str, msgspec.Meta(min_length=1, max_length=20_000)]
+    reason: Annotated[str, text.kind(text.PARAGRAPH, min_length=1, max_length=5000)]
+    evidence: Annotated[str, text.kind(text.PARAGRAPH, min_length=1, max_length=20_000)]
     evidence_sha256: Sha256 | None = None
 
 

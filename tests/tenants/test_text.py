@@ -265,3 +265,41 @@ def test_the_cli_refuses_control_characters_in_text_options(args):
     result = CliRunner().invoke(main, [*args, "Evil\x1b[31mName"])
     assert result.exit_code == 2
     assert "must not contain the control character U+001B" in result.output
+
+
+def _undeclared_long_text(info: Any, where: str, declared: bool = False) -> list[str]:
+    """Text fields that take the default kind (one line) although they are bounded
+    above 500 characters (or not at all): prose that should say it is a paragraph."""
+    from msgspec import inspect as mi
+
+    if isinstance(info, mi.Metadata):
+        return _undeclared_long_text(info.type, where, declared or "text" in (info.extra or {}))
+    if isinstance(info, mi.StrType):
+        long = info.max_length is None or info.max_length > 500
+        return [where] if long and not declared and info.pattern is None else []
+    if isinstance(info, mi.UnionType):
+        return [w for t in info.types for w in _undeclared_long_text(t, where, declared)]
+    return []
+
+
+def test_long_text_fields_declare_their_kind():
+    """A plain `str` is one line; a field long enough for prose must say what it is
+    (`text.kind(text.PARAGRAPH, ...)`), or newlines in it would be refused."""
+    from msgspec import inspect as mi
+
+    from registry.app import create_app
+
+    app = create_app()
+    bodies: set[type] = set()
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            data = handler.parsed_fn_signature.parameters.get("data")
+            if data is not None:
+                _structs_in(data.annotation, bodies)
+    undeclared = []
+    for body in bodies:
+        info = mi.type_info(body)
+        assert isinstance(info, mi.StructType)
+        for field in info.fields:
+            undeclared += _undeclared_long_text(field.type, f"{body.__qualname__}.{field.name}")
+    assert sorted(undeclared) == []
