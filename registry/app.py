@@ -31,6 +31,7 @@ from registry.screening.controllers import ROUTES as screening_routes
 from registry.web.controllers import ROUTES as web_routes
 from registry.web.controllers import template_config
 from screening.live import load_screening_index
+from tenants import text
 from tenants.database import close_pool, current_engine, open_pool
 from tenants.settings import load_settings
 
@@ -53,7 +54,7 @@ async def health() -> Health:
 def create_app() -> Litestar:
     settings = load_settings()
     logging.basicConfig(level=settings.server.log_level.upper())
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             health,
             whoami,
@@ -98,3 +99,8 @@ def create_app() -> Litestar:
         ),
         debug=False,
     )
+    # Log lines escape control characters (tenants/text.py): a client's ESC or newline
+    # never reaches an operator's terminal as itself. After Litestar, which adds its own
+    # handlers.
+    text.escape_logs("uvicorn", "uvicorn.error", "uvicorn.access", "litestar")
+    return app

@@ -12,8 +12,29 @@ import click
 
 from registry.audit.ledger import OPERATOR
 from registry.console import AccordGroup, run
+from tenants import text
+from tenants.errors import InvalidInput
 
 T = TypeVar("T")
+
+
+class Text(click.ParamType):
+    """A text option under the text policy (tenants/text.py): what it refuses is a
+    usage error naming the option."""
+
+    name = "text"
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return text.clean(str(value), param.name or "value" if param else "value", self.kind)
+        except InvalidInput as exc:
+            self.fail(exc.message, param, ctx)
+
+
+NAME = Text(text.NAME)
 
 
 def operator(fn: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
@@ -109,7 +130,7 @@ def _tenant_line(t: Any) -> str:
 
 @tenants.command("create", help="Create a tenant with its keys.")
 @click.argument("slug")
-@click.option("--name", required=True)
+@click.option("--name", type=NAME, required=True)
 @click.option("--country", required=True, help="ISO 3166-1 code, e.g. AU")
 @click.option("--time-zone", default="UTC", show_default=True)
 @operator
@@ -144,7 +165,7 @@ async def tenants_list(as_json: bool) -> None:
 
 @tenants.command("update", help="Change a tenant's name, country or time zone.")
 @click.argument("slug")
-@click.option("--name")
+@click.option("--name", type=NAME)
 @click.option("--country")
 @click.option("--time-zone")
 @operator
@@ -164,7 +185,9 @@ async def tenants_update(
 
 @tenants.command("suspend", help="Suspend a tenant: its API answers 403; nothing is deleted.")
 @click.argument("slug")
-@click.option("--reason", default="", help="Shown to the tenant's users.")
+@click.option(
+    "--reason", type=Text(text.PARAGRAPH), default="", help="Shown to the tenant's users."
+)
 @operator
 async def tenants_suspend(slug: str, reason: str) -> None:
     from tenants.service import SUSPENDED, set_tenant_status
@@ -193,7 +216,7 @@ def users() -> None:
 @click.argument("email")
 @click.option("--tenant", "slug", required=True)
 @click.option("--role", required=True, help="admin, executive, coordinator, board, auditor, member")
-@click.option("--name", default="")
+@click.option("--name", type=NAME, default="")
 @click.option("--password-stdin", is_flag=True, help="Read a sign-in password from stdin.")
 @operator
 async def users_add(email: str, slug: str, role: str, name: str, password_stdin: bool) -> None:
@@ -219,7 +242,7 @@ def tokens() -> None:
 @click.argument("email")
 @click.option("--tenant", "slug", required=True)
 @click.option("--expires-days", type=int, default=90, show_default=True)
-@click.option("--label", default="")
+@click.option("--label", type=NAME, default="")
 @operator
 async def tokens_create(email: str, slug: str, expires_days: int, label: str) -> None:
     from tenants.errors import NotFound

@@ -5,7 +5,10 @@ they agree on what a coordinator opening one in a spreadsheet gets: CSV in UTF-8
 with a byte order mark (so that names read right), XLSX with an optional title row
 and a bold, frozen header. Text a spreadsheet would run as a formula (a partner
 named "=HYPERLINK(...)") is defused: in CSV with a leading "'", in XLSX by storing
-the cell as text, never as a formula.
+the cell as text, never as a formula. Every value is written through
+`tenants.text.printable`: a control character a legacy value still holds (stored
+before the text policy refused them; openpyxl raises on most) becomes U+FFFD, so an
+export never fails on stored data.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
+
+from tenants.text import printable
 
 Format = Literal["csv", "xlsx"]
 MEDIA_TYPES: dict[str, str] = {
@@ -26,7 +31,8 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def defused(value: Any) -> Any:
-    """A CSV cell that no spreadsheet runs as a formula."""
+    """A CSV cell that no spreadsheet runs as a formula, without control characters."""
+    value = printable(value)
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
@@ -35,7 +41,7 @@ def defused(value: Any) -> Any:
 def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
-    writer.writerow(header)
+    writer.writerow([printable(cell) for cell in header])
     for row in rows:
         writer.writerow([defused(cell) for cell in row])
     return buffer.getvalue().encode("utf-8-sig")
@@ -58,15 +64,15 @@ def write_xlsx(
     assert sheet is not None
     sheet.title = sheet_name
     if title is not None:
-        sheet.append([title])
+        sheet.append([printable(title)])
         sheet.cell(row=1, column=1).font = Font(bold=True, size=12)
-    sheet.append(list(header))
+    sheet.append([printable(cell) for cell in header])
     header_row = sheet.max_row
     for cell in sheet[header_row]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = f"A{header_row + 1}"
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([printable(cell) for cell in row])
     for line in sheet.iter_rows(min_row=header_row + 1):
         for cell in line:
             if isinstance(cell.value, str):

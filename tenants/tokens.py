@@ -15,12 +15,13 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+from tenants import text
 from tenants.access import access_from_rows
 from tenants.database import as_datetime, as_uuid, change_stamp, fetch, write_transaction
 from tenants.errors import InvalidInput, NotFound
 from tenants.principal import Principal
 from tenants.tables import ApiToken
-from tenants.validation import SLUG
+from tenants.validation import SLUG, check_text
 
 if TYPE_CHECKING:
     from tenants.trail import AuditTrail
@@ -51,8 +52,7 @@ async def issue_token(
 ) -> IssuedToken:
     if expires_days is not None and not 1 <= expires_days <= MAX_DAYS:
         raise InvalidInput("expires_days", f"must be between 1 and {MAX_DAYS}")
-    if len(label) > 100:
-        raise InvalidInput("label", "must be at most 100 characters")
+    label = check_text(label, "label", 100, text.NAME)
     secret = PREFIX + secrets.token_urlsafe(SECRET_BYTES)
     expires_at = (
         datetime.now(UTC) + timedelta(days=expires_days) if expires_days is not None else None
@@ -80,9 +80,7 @@ async def issue_token(
     return IssuedToken(row.id, secret, expires_at)
 
 
-async def revoke_token(
-    tenant_id: UUID, token_id: UUID, *, actor: AuditTrail
-) -> ApiToken:
+async def revoke_token(tenant_id: UUID, token_id: UUID, *, actor: AuditTrail) -> ApiToken:
     async with write_transaction():
         row = (
             await ApiToken.objects()

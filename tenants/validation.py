@@ -1,4 +1,5 @@
-"""Checks on tenant-level input: slugs, ISO countries, time zones, e-mail addresses."""
+"""Checks on tenant-level input: slugs, ISO countries, time zones, e-mail addresses,
+and text (through the one text policy, tenants/text.py)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,11 @@ import zoneinfo
 
 import pycountry
 
+from tenants import text
 from tenants.errors import InvalidInput
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$")
-#: Control characters have no place in names and labels, and PostgreSQL refuses NUL.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 RESERVED_SLUGS = frozenset({"api", "admin", "static", "schema", "health", "auth", "new"})
 
 
@@ -56,18 +56,20 @@ def check_email(email: str) -> str:
     return value
 
 
-def check_text(value: str, field: str, max_length: int = 200) -> str:
-    """Free text (a label, an optional name): no control characters, bounded length."""
-    value = (value or "").strip()
-    if CONTROL.search(value):
-        raise InvalidInput(field, "must not contain control characters")
+def check_text(
+    value: str, field: str, max_length: int = 200, text_kind: str = text.PARAGRAPH
+) -> str:
+    """Free text under the text policy (tenants/text.py; by default tabs and newlines
+    are kept), trimmed, bounded in length."""
+    value = text.clean((value or "").strip(), field, text_kind)
     if len(value) > max_length:
         raise InvalidInput(field, f"must be at most {max_length} characters")
     return value
 
 
 def check_name(name: str, field: str = "name", max_length: int = 200) -> str:
-    value = check_text(name, field, max_length)
+    """A name: one line, no bidirectional controls, not empty."""
+    value = check_text(name, field, max_length, text.NAME)
     if not value:
         raise InvalidInput(field, "must not be empty")
     return value

@@ -30,6 +30,7 @@ from uuid import UUID
 from registry.audit.chain import REDACTED
 from registry.audit.ledger import CONFIDENTIAL, OPERATOR_ROLE
 from registry.spreadsheet import MEDIA_TYPES
+from tenants.text import printable
 
 Format = Literal["csv", "xlsx"]
 FORMATS: tuple[Format, ...] = ("csv", "xlsx")
@@ -216,6 +217,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def _csv_cell(value: int | str) -> int | str:
     """A text cell a spreadsheet would run as a formula, quoted with a leading "'"."""
+    value = printable(value)
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
@@ -244,14 +246,14 @@ def write_xlsx(rows: Iterable[ReportRow], title: ReportTitle) -> bytes:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "Governance report"
-    sheet.append([title.text()])
+    sheet.append([printable(title.text())])
     sheet.cell(row=1, column=1).font = Font(bold=True, size=12)
     sheet.append(list(HEADER))
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A3"
     for row in rows:
-        sheet.append(list(row.cells()))
+        sheet.append([printable(cell) for cell in row.cells()])
     wrap = Alignment(wrap_text=True, vertical="top")
     for line in sheet.iter_rows(min_row=3):
         for cell in line:

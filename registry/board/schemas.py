@@ -8,21 +8,24 @@ from uuid import UUID
 
 import msgspec
 
+from tenants import text
+from tenants.text import Input
+
 MotionStatus = Literal["open", "carried", "lost"]
 ChoiceIn = Literal["for", "against", "abstain"]
 STATUSES: tuple[str, ...] = ("open", "carried", "lost")
 
 
-class VoteIn(msgspec.Struct, forbid_unknown_fields=True):
+class VoteIn(Input):
     """The caller's vote; casting again before the motion closes changes it."""
 
     choice: ChoiceIn
 
 
-class RecusalIn(msgspec.Struct, forbid_unknown_fields=True):
+class RecusalIn(Input):
     """A declared conflict of interest: the director is recused (not abstaining)."""
 
-    conflict: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+    conflict: Annotated[str, text.kind(text.PARAGRAPH, min_length=1, max_length=2000)]
 
 
 class TallyOut(msgspec.Struct, kw_only=True):

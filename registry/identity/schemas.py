@@ -8,13 +8,15 @@ from uuid import UUID
 
 import msgspec
 
+from tenants import text
 from tenants.roles import Role
+from tenants.text import Input
 
 Email = Annotated[
     str, msgspec.Meta(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ]
 CountryCode = Annotated[str, msgspec.Meta(pattern="^[A-Za-z]{2,3}$")]
-ShortText = Annotated[str, msgspec.Meta(max_length=200)]
+PersonName = Annotated[str, text.kind(text.NAME, max_length=200)]
 
 
 class TenantOut(msgspec.Struct):
@@ -29,8 +31,8 @@ class TenantOut(msgspec.Struct):
     updated_at: datetime
 
 
-class TenantUpdate(msgspec.Struct, forbid_unknown_fields=True):
-    name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)] | None = None
+class TenantUpdate(Input):
+    name: Annotated[str, text.kind(text.NAME, min_length=1, max_length=200)] | None = None
     country: CountryCode | None = None
     time_zone: Annotated[str, msgspec.Meta(min_length=1, max_length=64)] | None = None
     settings: dict[str, Any] | None = None
@@ -52,14 +54,14 @@ class MemberPage(msgspec.Struct):
     next_offset: int | None
 
 
-class MemberIn(msgspec.Struct, forbid_unknown_fields=True):
+class MemberIn(Input):
     email: Email
     role: Role
-    name: ShortText = ""
+    name: PersonName = ""
 
 
-class TokenIn(msgspec.Struct, forbid_unknown_fields=True):
-    label: Annotated[str, msgspec.Meta(max_length=100)] = ""
+class TokenIn(Input):
+    label: Annotated[str, text.kind(text.NAME, max_length=100)] = ""
     expires_days: Annotated[int, msgspec.Meta(ge=1, le=3650)] | None = 90
 
 
@@ -99,9 +101,9 @@ class MeOut(msgspec.Struct):
     memberships: list[MembershipSummary]
 
 
-class SignInIn(msgspec.Struct, forbid_unknown_fields=True):
+class SignInIn(Input):
     email: Email
-    password: Annotated[str, msgspec.Meta(min_length=1, max_length=1024)]
+    password: Annotated[str, text.kind(text.VERBATIM, min_length=1, max_length=1024)]
 
 
 class SignInOut(msgspec.Struct):

@@ -8,19 +8,22 @@ from uuid import UUID
 
 import msgspec
 
+from tenants import text
+from tenants.text import Input
+
 Mode = Literal["mentor-mentee", "peer"]
 ApplicantRole = Literal["mentor", "mentee", "peer"]
 Preference = Literal["interest", "career_stage", "open"]
 FeeState = Literal["not_due", "due", "charged", "waived"]
 
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Name = Annotated[str, text.kind(text.NAME, min_length=1, max_length=200)]
 PolicyRefName = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 Interest = Annotated[str, msgspec.Meta(min_length=1, max_length=80)]
-Reason = Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
-Note = Annotated[str, msgspec.Meta(max_length=2000)]
+Reason = Annotated[str, text.kind(text.PARAGRAPH, min_length=1, max_length=2000)]
+Note = Annotated[str, text.kind(text.PARAGRAPH, max_length=2000)]
 
 
-class SchemeCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+class SchemeCreate(Input, kw_only=True):
     """A scheme of the tenant under one policy: a stored tenant policy (`policy`) or a
     preset (`preset`). `interests` is the vocabulary applicants choose from."""
 
@@ -43,7 +46,7 @@ class SchemeOut(msgspec.Struct, kw_only=True):
     created_at: datetime
 
 
-class IntakeCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+class IntakeCreate(Input, kw_only=True):
     """An intake (round) starting on `starts_on`; every other date is set up from the
     scheme's policy. Dates the policy leaves open may be given; dates it fixes may not."""
 
@@ -73,7 +76,7 @@ class IntakeOut(msgspec.Struct, kw_only=True):
     created_at: datetime
 
 
-class ApplicationIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+class ApplicationIn(Input, kw_only=True):
     """An application to an intake, with what matching needs and what the policy reads.
 
     `membership`, `experience`, `declarations`, `commitment` and `joining` are as in
@@ -170,7 +173,7 @@ class MatchRunOut(msgspec.Struct, kw_only=True):
     published_at: datetime | None
 
 
-class PinIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+class PinIn(Input, kw_only=True):
     """Fix two applications together (mentee and mentor, or two peers); the run is
     computed again around the pin."""
 
@@ -178,7 +181,7 @@ class PinIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     b: UUID
 
 
-class SwapIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+class SwapIn(Input, kw_only=True):
     """Exchange the partners of two applications of the same role (two mentees swap
     mentors); both new pairs are pinned and the run is computed again."""
 
@@ -220,11 +223,11 @@ class PartnershipOut(msgspec.Struct, kw_only=True):
     email_b: str = ""
 
 
-class ReasonIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+class ReasonIn(Input, kw_only=True):
     reason: Reason
 
 
-class TerminateIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+class TerminateIn(Input, kw_only=True):
     """A code-of-conduct breach. `in_breach`: the person who breached it, when one did;
     the other party goes on the rematch list."""
 
@@ -232,7 +235,7 @@ class TerminateIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     in_breach: UUID | None = None
 
 
-class FeeIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+class FeeIn(Input, kw_only=True):
     state: Literal["charged", "waived"]
     note: Note = ""
 

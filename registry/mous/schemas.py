@@ -8,6 +8,9 @@ from uuid import UUID
 
 import msgspec
 
+from tenants import text
+from tenants.text import Input
+
 MouKind = Literal["bilateral", "multi_party"]
 MouState = Literal[
     "draft", "approved", "signed", "active", "under_review", "renewed", "terminated", "expired"
@@ -22,10 +25,10 @@ Assistance = Literal[
 Purpose = Literal["approval", "renewal", "termination"]
 ReviewDecision = Literal["continue", "modify", "end"]
 
-Title = Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
+Title = Annotated[str, text.kind(text.NAME, min_length=1, max_length=300)]
+Name = Annotated[str, text.kind(text.NAME, min_length=1, max_length=300)]
 Position = Annotated[str, msgspec.Meta(max_length=200)]
-LongText = Annotated[str, msgspec.Meta(max_length=20_000)]
+LongText = Annotated[str, text.kind(text.PARAGRAPH, max_length=20_000)]
 Sdg = Annotated[int, msgspec.Meta(ge=1, le=17)]
 Interval = Annotated[int, msgspec.Meta(ge=1, le=120)]
 Sha256 = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-fA-F]{64}$")]
@@ -38,7 +41,7 @@ NON_ENDORSEMENT = (
 )
 
 
-class MouIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+class MouIn(Input, kw_only=True):
     """A new MOU (a draft). `parties` are partner organisations: one for a bilateral
     MOU, two or more for a multi-party one. `request_id`, the relationship request it
     comes from, if any: it must be approved and clear before the MOU is approved or
@@ -61,7 +64,7 @@ class MouIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     expires_on: date | None = None
 
 
-class MouPatch(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+class MouPatch(Input, kw_only=True):
     """Changes to a draft MOU; fields left out stay as they are."""
 
     title: Title | None = None
@@ -78,7 +81,7 @@ class MouPatch(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     expires_on: date | None = None
 
 
-class TermsIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+class TermsIn(Input, kw_only=True):
     """Terms a renewal changes (a review decided to modify the MOU); others stay."""
 
     working_relationships: LongText | None = None
@@ -90,20 +93,20 @@ class TermsIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     review_interval_months: Interval | None = None
 
 
-class MotionIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+class MotionIn(Input, kw_only=True):
     """Put the MOU to the board: its approval, renewal (to `expires_on`, with any new
     `terms`) or termination."""
 
     purpose: Purpose
     closes_at: datetime
-    papers: Annotated[str, msgspec.Meta(max_length=100_000)] = ""
+    papers: Annotated[str, text.kind(text.PARAGRAPH, max_length=100_000)] = ""
     expires_on: date | None = None
     """Renewal only: the new expiry date."""
     terms: TermsIn | None = None
     """Renewal only: the terms it changes, applied if the motion carries."""
 
 
-class SignatoryIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+class SignatoryIn(Input, kw_only=True):
     partner_id: UUID | None = None
     """The party signed for: a partner organisation, or the tenant itself when null."""
     name: Name
@@ -111,14 +114,14 @@ class SignatoryIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     signed_on: date
 
 
-class SigningIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+class SigningIn(Input, kw_only=True):
     """The signed MOU: every party's signatories, and the sha256 of the signed document."""
 
     signatories: Annotated[list[SignatoryIn], msgspec.Meta(min_length=1, max_length=100)]
     document_sha256: Sha256
 
 
-class ReviewDecisionIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+class ReviewDecisionIn(Input, kw_only=True):
     """The review's findings: does the relationship still benefit members, and the
     decision to continue it, modify it (a renewal with new terms) or end it."""
 

@@ -8,6 +8,9 @@ from uuid import UUID
 
 import msgspec
 
+from tenants import text
+from tenants.text import Input
+
 MeetingMode = Literal["in_person", "video", "phone", "chat", "email", "other"]
 MEETING_MODES: tuple[str, ...] = ("in_person", "video", "phone", "chat", "email", "other")
 #: A meeting of more than a working day is a mistake in the form, not a meeting.
@@ -16,11 +19,11 @@ NOTES_MAX = 20_000
 REASON_MAX = 2_000
 
 Minutes = Annotated[int, msgspec.Meta(ge=1, le=MINUTES_MAX)]
-Notes = Annotated[str, msgspec.Meta(max_length=NOTES_MAX)]
-Reason = Annotated[str, msgspec.Meta(min_length=1, max_length=REASON_MAX)]
+Notes = Annotated[str, text.kind(text.PARAGRAPH, max_length=NOTES_MAX)]
+Reason = Annotated[str, text.kind(text.PARAGRAPH, min_length=1, max_length=REASON_MAX)]
 
 
-class MeetingIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+class MeetingIn(Input, kw_only=True):
     """A meeting held: the day, its length in minutes, how, and optional private notes
     (readable only by whoever logs them)."""
 
@@ -30,7 +33,7 @@ class MeetingIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     notes: Notes | None = None
 
 
-class NotesIn(msgspec.Struct, forbid_unknown_fields=True):
+class NotesIn(Input):
     """The caller's private notes on a meeting; an empty text removes them."""
 
     notes: Notes
@@ -99,7 +102,7 @@ class SurveyOut(msgspec.Struct, kw_only=True):
     responses: list[ResponseOut]
 
 
-class ResponseIn(msgspec.Struct, forbid_unknown_fields=True):
+class ResponseIn(Input):
     """Answers keyed by question id (see the survey's `questions`)."""
 
     answers: dict[str, Any]
@@ -144,7 +147,7 @@ class CertificateOut(msgspec.Struct, kw_only=True):
     verify_path: str
 
 
-class RevokeIn(msgspec.Struct, forbid_unknown_fields=True):
+class RevokeIn(Input):
     reason: Reason
 
 

@@ -8,18 +8,21 @@ from uuid import UUID
 
 import msgspec
 
+from tenants import text
+from tenants.text import Input
+
 #: A stored policy's name in its tenant: a lowercase slug ("international", "mentoring-alia").
 NAME_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 NAME_MAX = 100
 DOCUMENT_MAX = 200_000
 
 PolicyName = Annotated[str, msgspec.Meta(min_length=1, max_length=NAME_MAX, pattern=NAME_PATTERN)]
-DocumentText = Annotated[str, msgspec.Meta(max_length=DOCUMENT_MAX)]
+DocumentText = Annotated[str, text.kind(text.PARAGRAPH, max_length=DOCUMENT_MAX)]
 PresetName = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 DocumentFormat = Literal["toml", "json"]
 
 
-class PolicyIn(msgspec.Struct, forbid_unknown_fields=True):
+class PolicyIn(Input):
     """A new version: the document's text (and its format), or a preset to start from."""
 
     document: DocumentText | None = None
@@ -27,7 +30,7 @@ class PolicyIn(msgspec.Struct, forbid_unknown_fields=True):
     preset: PresetName | None = None
 
 
-class PolicyCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+class PolicyCreate(Input, kw_only=True):
     """A new policy of the tenant, named, from a document or a preset."""
 
     name: PolicyName
@@ -63,7 +66,7 @@ class PolicySaved(PolicyVersionOut, kw_only=True):
     changed: bool
 
 
-class EvaluateIn(msgspec.Struct, forbid_unknown_fields=True):
+class EvaluateIn(Input):
     """A dry run: the subject (see `accord policies schema`) and the day to read the
     rules on (today, UTC, when omitted)."""
 

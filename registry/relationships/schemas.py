@@ -14,6 +14,8 @@ from uuid import UUID
 import msgspec
 
 from policies.subjects import Ground
+from tenants import text
+from tenants.text import Input
 
 PartnerKind = Literal[
     "library_association",
@@ -50,10 +52,10 @@ RequestState = Literal[
 CaseStatus = Literal["open", "false_positive", "confirmed", "delisted"]
 ClearanceStatus = Literal["clear", "held", "blocked", "not_cleared", "not_screened"]
 
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
+Name = Annotated[str, text.kind(text.NAME, min_length=1, max_length=300)]
 Label = Annotated[str, msgspec.Meta(max_length=200)]
 ShortText = Annotated[str, msgspec.Meta(max_length=300)]
-LongText = Annotated[str, msgspec.Meta(max_length=20_000)]
+LongText = Annotated[str, text.kind(text.PARAGRAPH, max_length=20_000)]
 Url = Annotated[str, msgspec.Meta(max_length=500)]
 Code = Annotated[str, msgspec.Meta(min_length=2, max_length=3)]
 Sha256 = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-fA-F]{64}$")]
@@ -62,7 +64,7 @@ Sdg = Annotated[int, msgspec.Meta(ge=1, le=17)]
 Hours = Annotated[float, msgspec.Meta(ge=0, le=744)]
 
 
-class _In(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+class _In(Input, kw_only=True):
     pass
 
 
@@ -239,7 +241,7 @@ class RequestPatch(_In):
 
 
 class ReasonIn(_In):
-    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=5000)]
+    reason: Annotated[str, text.kind(text.PARAGRAPH, min_length=1, max_length=5000)]
 
 
 class ReferIn(_In):
@@ -328,7 +330,7 @@ class GovernanceJustificationIn(
 ):
     """The written case for a relationship in a country at governance risk."""
 
-    text: Annotated[str, msgspec.Meta(min_length=1, max_length=20_000)]
+    text: Annotated[str, text.kind(text.PARAGRAPH, min_length=1, max_length=20_000)]
     strengthens_civil_society: bool = False
     fosters_social_development: bool = False
     advances_sdgs: bool = False
@@ -358,8 +360,8 @@ class ReversalIn(_In):
 
     reverses: UUID
     """The id of the finding (attestation) reversed."""
-    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=5000)]
-    evidence: Annotated[str, msgspec.Meta(min_length=1, max_length=20_000)]
+    reason: Annotated[str, text.kind(text.PARAGRAPH, min_length=1, max_length=5000)]
+    evidence: Annotated[str, text.kind(text.PARAGRAPH, min_length=1, max_length=20_000)]
     evidence_sha256: Sha256 | None = None
 
 
@@ -391,7 +393,7 @@ class AdjudicationIn(_In):
     """A coordinator's finding on a case: a false positive (say why) or confirmed."""
 
     outcome: Literal["false_positive", "confirmed"]
-    reason: Annotated[str, msgspec.Meta(max_length=5000)] = ""
+    reason: Annotated[str, text.kind(text.PARAGRAPH, max_length=5000)] = ""
 
 
 class CaseOut(msgspec.Struct, kw_only=True):

@@ -24,7 +24,7 @@ from registry.identity import service as identity
 from registry.web.forms import Form, parse_days
 from registry.web.rendering import page
 from registry.web.tenancy import WEB_TENANT_PATH, TenantPages
-from tenants import tokens
+from tenants import text, tokens
 from tenants.errors import Conflict, InvalidInput, NotFound
 from tenants.roles import ALL_ROLES, Role
 from tenants.scope import TenantScope
@@ -95,7 +95,7 @@ class MemberPages(TenantPages):
         actor: NamedDependency[Actor],
     ) -> Template | Redirect:
         form = await Form.read(request)
-        email, role, name = form.text("email"), form.text("role"), form.text("name")
+        email, role, name = form.text("email"), form.text("role"), form.name("name")
         errors: dict[str, str] = {}
         if not email:
             errors["email"] = "Enter the person's e-mail address"
@@ -230,7 +230,10 @@ class SettingsPages(TenantPages):
                 errors["settings"] = f"not valid JSON: {exc.msg} (line {exc.lineno})"
             else:
                 if isinstance(parsed, dict):
-                    settings = parsed
+                    try:
+                        settings = text.clean_json(parsed, "settings")
+                    except InvalidInput as exc:
+                        errors["settings"] = f"{exc.field}: {exc.message}"
                 else:
                     errors["settings"] = "must be a JSON object, for example {}"
         if not errors:
@@ -302,7 +305,7 @@ class TokenPages(TenantPages):
         actor: NamedDependency[Actor],
     ) -> Template:
         form = await Form.read(request)
-        values = {"label": form.text("label"), "expires_days": form.text("expires_days")}
+        values = {"label": form.name("label"), "expires_days": form.text("expires_days")}
         errors: dict[str, str] = {}
         days = parse_days(values["expires_days"], "expires_days", errors, 1, tokens.MAX_DAYS)
         if not values["expires_days"] and "expires_days" not in errors:

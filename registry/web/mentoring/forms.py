@@ -13,7 +13,9 @@ from litestar import Request
 
 from registry.mentoring.schemas import ApplicationIn, IntakeCreate, SchemeCreate
 from registry.participation.schemas import QuestionOut
+from registry.web.forms import read_form
 from registry.web.mentoring.common import FormNeeds
+from tenants.errors import InvalidInput
 
 Values = dict[str, Any]
 Errors = dict[str, str]
@@ -21,9 +23,11 @@ Errors = dict[str, str]
 
 async def read(request: Request[Any, Any, Any]) -> tuple[Values, dict[str, list[str]]]:
     """The form's single values (trimmed) and every value of each field (checkboxes)."""
-    data = await request.form()
-    single = {k: v.strip() for k, v in data.items() if isinstance(v, str)}
-    multi = {k: [v for v in data.getall(k) if isinstance(v, str)] for k in data}
+    fields = await read_form(request)
+    single = {k: v.strip() for k, v in fields}
+    multi: dict[str, list[str]] = {}
+    for k, v in fields:
+        multi.setdefault(k, []).append(v)
     return single, multi
 
 
@@ -101,13 +105,16 @@ def scheme_form(
     if errors:
         return None, errors
     stored = preset.removeprefix("policy:") if preset.startswith("policy:") else None
-    data = SchemeCreate(
-        name=name,
-        mode=modes[preset],  # type: ignore[arg-type]
-        preset=None if stored else preset,
-        policy=stored,
-        interests=interests,
-    )
+    try:
+        data = SchemeCreate(
+            name=name,
+            mode=modes[preset],  # type: ignore[arg-type]
+            preset=None if stored else preset,
+            policy=stored,
+            interests=interests,
+        )
+    except InvalidInput as exc:  # the text policy, applied as the struct is built
+        return None, {exc.field.split("[")[0]: exc.message}
     return data, errors
 
 
@@ -129,7 +136,11 @@ def intake_form(values: Values) -> tuple[IntakeCreate | None, Errors]:
     if errors:
         return None, errors
     assert starts_on is not None
-    return IntakeCreate(name=name, starts_on=starts_on, planned_places=places, **optional), errors
+    try:
+        intake = IntakeCreate(name=name, starts_on=starts_on, planned_places=places, **optional)
+    except InvalidInput as exc:  # the text policy, applied as the struct is built
+        return None, {exc.field: exc.message}
+    return intake, errors
 
 
 def application_form(
@@ -204,6 +215,9 @@ def application_form(
         return msgspec.convert(body, ApplicationIn), errors
     except msgspec.ValidationError as exc:
         errors[_field_of(str(exc))] = str(exc).split(" - at ")[0]
+        return None, errors
+    except InvalidInput as exc:  # the text policy, applied as the struct is built
+        errors[exc.field.split("[")[0].split(".")[0]] = exc.message
         return None, errors
 
 

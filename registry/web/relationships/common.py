@@ -15,6 +15,8 @@ from litestar import Request
 from registry.audit import store
 from registry.audit.report import ReportRow, report_row
 from registry.notifications.service import member_addresses
+from registry.web.forms import read_form
+from tenants.errors import InvalidInput
 from tenants.scope import TenantScope
 
 T = TypeVar("T")
@@ -71,12 +73,14 @@ def to_struct(
         path, sentence = error_field(str(exc))
         errors[field_of(path) or "form"] = sentence
         return None
+    except InvalidInput as exc:  # the text policy, applied as the struct is built
+        errors[field_of(exc.field) or "form"] = exc.message
+        return None
 
 
 async def values(request: Request[Any, Any, Any], name: str) -> list[str]:
     """Every value of a repeated field (checkboxes), as submitted."""
-    form = await request.form()
-    return [v for v in form.getall(name, []) if isinstance(v, str)]
+    return [v for k, v in await read_form(request) if k == name]
 
 
 async def trail(scope: TenantScope, object_id: Any) -> list[ReportRow]:
