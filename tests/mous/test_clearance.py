@@ -26,6 +26,8 @@ from tenants.roles import Role
 from tests.board.support import SHA256_OF_SIGNED_PDF, board_of, draft_mou, mou_body, vote
 from tests.mous.world import seed_partner
 from tests.relationships import stories
+from tests.web.helpers import browser_for
+from tests.web.relationships.world import text_of
 
 
 @pytest.fixture
@@ -119,7 +121,7 @@ async def to_the_board(api, world, mou_id):
 
 
 async def test_an_mou_without_a_request_cannot_go_to_the_board_with_an_unclear_party(
-    api, world, un_2026
+    live_server, api, world, un_2026
 ):
     base = stories.base(world)
     executive = world[Role.EXECUTIVE].headers
@@ -135,9 +137,10 @@ async def test_an_mou_without_a_request_cannot_go_to_the_board_with_an_unclear_p
     assert party["clearance"]["status"] == "blocked"
     assert party["clearance"]["as_of"] == str(date.today())
     assert any("ERIC BADEGE" in reason for reason in party["clearance"]["reasons"])
-    html = await api.get(f"/t/{world.slug}/mous/{mou['id']}", headers=executive)
-    if html.status_code == 200:  # the page is served to a session; a token may be refused
-        assert "Clearance of the parties" in html.text and "blocked" in html.text
+    async with browser_for(live_server, world[Role.EXECUTIVE].email) as (client, _):
+        words = text_of((await client.get(f"/t/{world.slug}/mous/{mou['id']}")).text)
+    assert "Clearance of the parties" in words
+    assert f"Bibliothèque nationale du Kivu blocked {date.today()}" in words
 
     # A partner nobody ever screened or assessed cannot be a party either.
     tonga = await stories.create_partner(api, world, name="Tonga Library Association", country="TO")
@@ -265,7 +268,7 @@ async def test_an_mou_goes_to_the_board_only_with_its_understanding_stated(api, 
     assert "shared_interests" not in detail
 
 
-async def test_a_terminated_mou_has_no_next_review(api, factory, un_2026):
+async def test_a_terminated_mou_has_no_next_review(live_server, api, factory, un_2026):
     board = await board_of(factory, 1, prefix="ended")
     mou = await draft_mou(api, board)
     base = f"{board.base}/mous/{mou['id']}"
@@ -299,6 +302,10 @@ async def test_a_terminated_mou_has_no_next_review(api, factory, un_2026):
     await motion("termination")
     mou = ok(await api.get(base, headers=board.executive))
     assert mou["state"] == "terminated" and mou["next_review_due"] is None
+    email = board.world[Role.EXECUTIVE].email
+    async with browser_for(live_server, email) as (client, _):
+        words = text_of((await client.get(f"/t/{board.world.slug}/mous/{mou['id']}")).text)
+    assert "Review every 12 months" in words and "next due" not in words
 
 
 async def test_seeded_partner_without_screening_is_not_cleared(api, factory):
