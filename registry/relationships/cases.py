@@ -873,6 +873,27 @@ PARTIES_IN_FORCE_SQL = (
 )
 
 
+SIGNATORIES_SQL = (
+    "SELECT s.id, s.name FROM mou_signatory s JOIN mou m ON m.id = s.mou"
+    " WHERE s.tenant = {tenant} AND s.partner = {}"
+    " AND m.state IN ('signed', 'active', 'under_review', 'renewed') ORDER BY s.name"
+)
+
+
+async def signatories_of(scope: TenantScope, partner_id: UUID) -> list[Subject]:
+    """The people who signed an MOU still in force for the partner (screened like
+    officers when a new list version is imported; `registry.clearance`)."""
+    rows = await scope.rows(SIGNATORIES_SQL, partner_id)
+    found: dict[str, Subject] = {}
+    for row in rows:
+        name = str(row["name"])
+        found.setdefault(
+            name,
+            Subject(partner_id, None, name, (name,), None, None, signatory_id=as_uuid(row["id"])),
+        )
+    return list(found.values())
+
+
 async def partners_to_rescreen(scope: TenantScope) -> set[UUID]:
     """Partners of requests under way, and of MOUs in force."""
     rows = await scope.select(RelationshipRequest, RelationshipRequest.partner).where(
@@ -897,7 +918,7 @@ async def rescreen_tenant(
     for partner_id in partners:
         async with write_transaction():
             await records.serialise(scope)
-            found = await subjects_of(scope, partner_id)
+            found = await subjects_of(scope, partner_id) + await signatories_of(scope, partner_id)
             outcome = await run_screening(
                 scope, context, found, trigger=trigger, request_id=None, actor=actor
             )

@@ -23,7 +23,14 @@ from datetime import date
 import pytest
 
 from tenants.roles import Role
-from tests.board.support import SHA256_OF_SIGNED_PDF, board_of, draft_mou, mou_body, vote
+from tests.board.support import (
+    SHA256_OF_SIGNED_PDF,
+    accord,
+    board_of,
+    draft_mou,
+    mou_body,
+    vote,
+)
 from tests.mous.world import seed_partner
 from tests.relationships import stories
 from tests.web.helpers import browser_for
@@ -321,3 +328,58 @@ async def test_seeded_partner_without_screening_is_not_cleared(api, factory):
     detail = refused(response)
     assert "Samoa Library Association is not cleared" in detail
     assert "not screened yet" in detail
+
+
+async def test_a_signatory_listed_later_holds_the_mou_after_the_rescreening(api, factory):
+    """People who signed an MOU in force are screened again with its parties when a
+    new list version is imported."""
+    await stories.clear_lists()
+    try:
+        await stories.load_list("un", stories.UN_2024)
+        board = await board_of(factory, 1, prefix="later")
+        mou = await draft_mou(api, board)
+        base = f"{board.base}/mous/{mou['id']}"
+        response = await api.post(
+            f"{base}/motions",
+            json={"purpose": "approval", "closes_at": "2031-01-01T00:00:00Z"},
+            headers=board.executive,
+        )
+        ok(await vote(api, board, ok(response, 201)["id"], board.directors[0], "for"))
+        today = str(date.today())
+        listed_later = stories.UN_ADDED_2026["name"]
+        signing = {
+            "signatories": [
+                {"name": "Chief Executive", "signed_on": today},
+                {"partner_id": str(board.partner_id), "name": listed_later, "signed_on": today},
+            ],
+            "document_sha256": SHA256_OF_SIGNED_PDF,
+        }
+        ok(await api.post(f"{base}/signing", json=signing, headers=board.executive))
+        mou = ok(await api.post(f"{base}/activation", headers=board.executive))
+        assert mou["parties"][0]["clearance"]["status"] == "clear"
+
+        accord("screening", "import", "--source", "un", str(stories.UN_2026))
+        mou = ok(await api.get(base, headers=board.executive))
+        assert mou["parties"][0]["clearance"]["status"] == "held"
+        cases = ok(
+            await api.get(
+                f"{board.base}/screening-cases",
+                params={"partner_id": str(board.partner_id), "status": "open"},
+                headers=board.world[Role.COORDINATOR].headers,
+            )
+        )["items"]
+        assert [(c["subject_kind"], c["subject_name"]) for c in cases] == [
+            ("signatory", listed_later)
+        ]
+        renewal = await api.post(
+            f"{base}/motions",
+            json={
+                "purpose": "renewal",
+                "closes_at": "2031-01-01T00:00:00Z",
+                "expires_on": str(date.today().replace(year=date.today().year + 6)),
+            },
+            headers=board.executive,
+        )
+        assert "Pacific Library Association is held" in refused(renewal)
+    finally:
+        await stories.clear_lists()
