@@ -38,8 +38,9 @@ country is flagged). It is read from the partner's relationship requests:
    request.
 
 The Decision stored on a request is the one the relationships room made when its
-findings were last recorded or it last moved. An adverse finding on the chosen
-request blocks the party. No request at all: not cleared, saying so.
+findings were last recorded or it last moved. An adverse finding that stands on the
+chosen request (`relationships.findings`: until a reversal names it) blocks the
+party. No request at all: not cleared, saying so.
 
 **Signatories are people.** Each person named to sign for a partner is screened when
 named (`screen_signatories`, at signing) like an officer: a hit opens a screening
@@ -56,8 +57,9 @@ from datetime import UTC, date, datetime
 from typing import Any, Literal
 from uuid import UUID
 
+from policies import Decision
 from registry.audit.ledger import Actor
-from registry.relationships import cases, diligence
+from registry.relationships import cases, diligence, findings
 from registry.relationships.diligence import ScreeningState
 from registry.relationships.tables import PartnerOrganisation, RelationshipRequest
 from tenants import clock
@@ -127,6 +129,16 @@ def adverse_findings(rules: Iterable[Any]) -> list[str]:
         if effect == "ineligible" and kind not in NOT_ADVERSE:
             found.append(reason)
     return found
+
+
+def adverse_of(recorded: findings.Findings, decision: Decision | None) -> list[str]:
+    """The adverse findings that stand on a request (`relationships.findings`: until a
+    reversal names them), else the policy's refusals that are findings about the
+    partner."""
+    standing = [f.adverse for f in recorded.adverse if f.adverse]
+    if standing:
+        return standing
+    return adverse_findings(decision.rules) if decision is not None else []
 
 
 def _waiting(rules: Iterable[Any]) -> list[str]:
@@ -240,7 +252,8 @@ async def due_diligence(scope: TenantScope, partner_id: UUID, name: str) -> DueD
     request_id = as_uuid(chosen["id"])
     stored = diligence.stored_decision(chosen["decision"])
     entries = list((stored or {}).get("rules", []))
-    adverse = adverse_findings(entries)
+    recorded = await findings.findings_of(scope, request_id)
+    adverse = [f.adverse for f in recorded.adverse if f.adverse] or adverse_findings(entries)
     title = chosen["title"]
     if adverse:
         return DueDiligence(request_id, adverse=adverse)

@@ -163,7 +163,7 @@ async def assess(scope: TenantScope, row: dict[str, Any]) -> Assessment:
         screening,
         required,
         as_of=await clock.today(scope),
-        adverse=clearance.adverse_findings(decision.rules) if decision is not None else (),
+        adverse=clearance.adverse_of(recorded, decision),
         draft=row["state"] == states.DRAFT,
         partner_id=as_uuid(row["partner"]),
         name=partner["name"],
