@@ -383,3 +383,33 @@ async def test_a_signatory_listed_later_holds_the_mou_after_the_rescreening(api,
         assert "Pacific Library Association is held" in refused(renewal)
     finally:
         await stories.clear_lists()
+
+
+async def test_an_adverse_finding_blocks_the_partner_as_a_party(api, world, un_2026):
+    base = stories.base(world)
+    executive = world[Role.EXECUTIVE].headers
+    tonga = await stories.create_partner(api, world, name="Tonga Library Association", country="TO")
+    request = await stories.submitted_and_received(api, world, tonga["id"])
+    await stories.complete_due_diligence(api, world, request["id"])
+    request = await stories.attest(
+        api,
+        world,
+        request["id"],
+        {
+            "kind": "non_discrimination",
+            "grounds": stories.ALL_GROUNDS,
+            "discriminates_on": ["sexual orientation"],
+            "evidence": "The association's membership rules",
+        },
+    )
+    assert request["clearance"]["status"] == "blocked"
+    detail = refused(
+        await api.post(
+            f"{base}/relationship-requests/{request['id']}/refer", json={}, headers=executive
+        )
+    )
+    assert "Tonga Library Association is blocked" in detail and "adverse finding" in detail
+
+    mou = ok(await api.post(f"{base}/mous", json=mou_body(tonga["id"]), headers=executive), 201)
+    detail = refused(await to_the_board(api, world, mou["id"]))
+    assert "Tonga Library Association is blocked: adverse finding" in detail
