@@ -15,6 +15,10 @@ approval to the board, then measures through the service (no HTTP):
   is in; `lost` and `doubled` count ballots missing or counted twice (both must be 0);
 - verify_ms: reading the decision back and checking its signature.
 
+An MOU goes to the board only with every party clear (`registry.clearance`), so the
+bench partner's screening and due diligence are written straight into the tables
+(`_cleared_partner`): the bench measures votes, not screening.
+
     python -m registry.board.bench DIRECTORS     (the worker; prints JSON)
 """
 
@@ -90,6 +94,68 @@ def _ms(seconds: float) -> float:
     return round(seconds * 1000, 2)
 
 
+async def _cleared_partner(scope: Any) -> uuid.UUID:
+    """A partner screened clean on the policy's lists, with an approved relationship
+    request whose findings the policy engine accepts."""
+    from policies.subjects import NON_DISCRIMINATION_GROUNDS
+    from registry.relationships import cases, diligence
+    from registry.relationships.tables import (
+        PartnerOrganisation,
+        RelationshipRequest,
+        RelationshipScreeningResult,
+        RelationshipScreeningRun,
+    )
+
+    partner = await scope.create(
+        PartnerOrganisation, name="Bench Partner", country="FJ", kind="library_association"
+    )
+    partner_id = uuid.UUID(str(partner.id))
+    policy = await diligence.partner_policy(scope)
+    assert policy is not None
+    versions = [f"{source}@bench" for source in policy.required_lists]
+    run = await scope.create(
+        RelationshipScreeningRun,
+        trigger="manual",
+        list_versions=json.dumps(versions),
+        status="clear",
+    )
+    await scope.create(
+        RelationshipScreeningResult,
+        run=run.id,
+        partner=partner_id,
+        subject_name="Bench Partner",
+        status="clear",
+    )
+    day = date.today()
+    findings: dict[str, dict[str, Any]] = {
+        "non_discrimination": {"details": {"grounds": list(NON_DISCRIMINATION_GROUNDS)}},
+        "reputation": {
+            "details": {"result": "satisfactory", "assessed_on": str(day)},
+            "attested_by": None,
+        },
+        "personnel": {"details": {"staff": 1, "members": 1}},
+    }
+    screening = await cases.screening_state(scope, partner_id, policy.required_lists)
+    subject = diligence.subject_for(
+        {"kind": "in_kind_support", "state": "approved"},
+        {"name": "Bench Partner", "country": "FJ"},
+        findings,
+        screening,
+    )
+    decision = diligence.decide(policy, subject, day)
+    await scope.create(
+        RelationshipRequest,
+        partner=partner_id,
+        state="approved",
+        kind="in_kind_support",
+        title="Bench support",
+        raised_as="coordinator",
+        decision=decision.to_json(),
+        submitted_at=datetime.now(UTC),
+    )
+    return partner_id
+
+
 async def _work(directors: int) -> dict[str, Any]:
     from piccolo.apps.migrations.commands.forwards import run_forwards
 
@@ -97,7 +163,7 @@ async def _work(directors: int) -> dict[str, Any]:
     from registry.board.service import cast_vote, get_decision, get_motion
     from registry.mous.schemas import MotionIn, MouIn
     from registry.mous.service import create_mou, propose
-    from registry.relationships.tables import PartnerOrganisation
+    from registry.policies.service import create_policy
     from tenants.database import current_engine, open_pool
     from tenants.roles import Role
     from tenants.scope import TenantScope
@@ -114,9 +180,8 @@ async def _work(directors: int) -> dict[str, Any]:
         (await grant_role(tenant, f"d{n}@bench.example", Role.BOARD, actor=OPERATOR)).person.id
         for n in range(directors)
     ]
-    partner = await scope.create(
-        PartnerOrganisation, name="Bench Partner", country="FJ", kind="library_association"
-    )
+    await create_policy(scope, "international", preset="alia-international", actor=OPERATOR)
+    partner = await _cleared_partner(scope)
     chair = Actor(person_id=executive.person.id, roles=("executive",), request_id="bench")
     motions = []
     for n in range(2):
@@ -124,7 +189,10 @@ async def _work(directors: int) -> dict[str, Any]:
             scope,
             MouIn(
                 title=f"Bench MOU {n}",
-                parties=[uuid.UUID(str(partner.id))],
+                parties=[partner],
+                working_relationships="Joint webinars.",
+                shared_interests="Library education.",
+                common_understanding="Each party bears its own costs.",
                 effective_date=date.today(),
                 expires_on=date.today() + timedelta(days=365),
             ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from registry.mous.schemas import MouOut, SignatoryOut
+from registry.mous.schemas import MouOut, PartyOut, SignatoryOut
 from registry.spreadsheet import MEDIA_TYPES, Format, write_table
 
 __all__ = ["HEADER", "MEDIA_TYPES", "Format", "register_rows", "render"]
@@ -15,6 +15,7 @@ HEADER = (
     "state",
     "parties",
     "countries",
+    "clearance of the parties",
     "relationship request",
     "working relationships",
     "shared interests",
@@ -43,6 +44,7 @@ def register_rows(mous: Sequence[MouOut]) -> list[list[str | int]]:
                 mou.state,
                 "; ".join(p.name for p in mou.parties),
                 "; ".join(p.country for p in mou.parties),
+                "; ".join(_clearance(p) for p in mou.parties),
                 str(mou.request_id or ""),
                 mou.working_relationships,
                 mou.shared_interests,
@@ -52,7 +54,7 @@ def register_rows(mous: Sequence[MouOut]) -> list[list[str | int]]:
                 mou.non_endorsement,
                 str(mou.effective_date or ""),
                 mou.review_interval_months,
-                str(mou.next_review_due or ""),
+                str(mou.next_review_due or ""),  # none once terminated or expired
                 str(mou.expires_on or ""),
                 "; ".join(_signatory(s) for s in mou.signatories),
                 mou.document_sha256 or "",
@@ -60,6 +62,15 @@ def register_rows(mous: Sequence[MouOut]) -> list[list[str | int]]:
             ]
         )
     return rows
+
+
+def _clearance(party: PartyOut) -> str:
+    """`Fiji Library Association: clear (as of 2026-12-03)`, with the reasons when not."""
+    found = party.clearance
+    if found is None:
+        return f"{party.name}: not read"
+    why = f" - {', '.join(found.reasons)}" if found.reasons else ""
+    return f"{party.name}: {found.status.replace('_', ' ')} (as of {found.as_of}){why}"
 
 
 def _signatory(s: SignatoryOut) -> str:

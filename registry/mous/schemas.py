@@ -130,10 +130,21 @@ class ReviewDecisionIn(Input, kw_only=True):
     findings: LongText = ""
 
 
+class PartyClearanceOut(msgspec.Struct, kw_only=True):
+    """A party's clearance (`registry.clearance`): `clear`, `held` (an open screening
+    case), `blocked` (a confirmed hit or an adverse finding) or `not_cleared` (a
+    required list not checked, or due diligence missing), why, and on which day."""
+
+    status: str
+    reasons: list[str]
+    as_of: date
+
+
 class PartyOut(msgspec.Struct, kw_only=True):
     partner_id: UUID
     name: str
     country: str
+    clearance: PartyClearanceOut | None = None
 
 
 class SignatoryOut(msgspec.Struct, kw_only=True):

@@ -5,10 +5,14 @@ Every transition locks the MOU's row first (PostgreSQL: SELECT ... FOR UPDATE;
 SQLite writers are serialised by IMMEDIATE transactions), checks the state with
 `mous.states`, changes it and records its audit event in the same transaction.
 An MOU is approved, renewed or terminated only by a carried board motion: the
-`on_motion_decided` handlers below are the only code that makes those moves. When
-the MOU comes from a relationship request, the request must be approved and clear
-(no open screening case holds it, no confirmed hit blocks it) before the MOU is
-approved or activated, whatever the board voted.
+`on_motion_decided` handlers below are the only code that makes those moves.
+
+Every party must be clear (`registry.clearance`: screened with its officers and its
+signatories, due diligence done, no open case, no confirmed hit, no adverse finding)
+when an approval or renewal motion opens and when it carries, at signing, at
+activation and at renewal, whatever the board voted; a party with no approved
+relationship request of its own needs the same due diligence found for it. When the
+MOU comes from a relationship request, that request must be approved too.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from uuid import UUID
 
 from piccolo.engine.postgres import PostgresEngine
 
+from registry import clearance
 from registry.audit.ledger import Actor, lock_head
 from registry.board.service import (
     approval_policy,
@@ -36,6 +41,7 @@ from registry.mous.schemas import (
     MouIn,
     MouOut,
     MouPatch,
+    PartyClearanceOut,
     PartyOut,
     ReviewDecisionIn,
     ReviewOut,
@@ -45,6 +51,7 @@ from registry.mous.schemas import (
 )
 from registry.mous.tables import Mou, MouParty, MouReview, MouSignatory
 from registry.notifications.service import notify, people_with_role
+from registry.relationships import cases
 from registry.relationships.tables import PartnerOrganisation, RelationshipRequest
 from tenants.database import as_datetime, as_uuid, current_engine, fetch, write_transaction
 from tenants.errors import Conflict, InvalidInput, NotFound
@@ -174,9 +181,22 @@ def _out(row: dict[str, Any], parties: list[PartyOut], signed: list[SignatoryOut
     )
 
 
+async def _with_clearance(parties: dict[UUID, list[PartyOut]], scope: TenantScope) -> None:
+    """Each party's clearance now, read once per partner."""
+    partner_ids = {p.partner_id for found in parties.values() for p in found}
+    verdicts = {v.partner_id: v for v in await clearance.of_parties(scope, partner_ids)}
+    for found in parties.values():
+        for party in found:
+            verdict = verdicts[party.partner_id]
+            party.clearance = PartyClearanceOut(
+                status=verdict.status, reasons=list(verdict.reasons), as_of=verdict.as_of
+            )
+
+
 async def _rows_out(scope: TenantScope, rows: list[dict[str, Any]]) -> list[MouOut]:
     ids = [as_uuid(r["id"]) for r in rows]
     parties = await _parties(scope, ids)
+    await _with_clearance(parties, scope)
     signed = await _signatories(scope, ids)
     return [_out(r, parties.get(i, []), signed.get(i, [])) for r, i in zip(rows, ids, strict=True)]
 
@@ -260,7 +280,8 @@ def _check_dates(effective: date | None, expires: date | None) -> None:
 
 
 async def request_hold(scope: TenantScope, request_id: UUID | None) -> str | None:
-    """Why the MOU's relationship request stops it being approved or activated, or None."""
+    """Why the MOU's own relationship request stops it, or None: it must be approved.
+    (Its partner's clearance is every party's, `parties_hold`.)"""
     if request_id is None:
         return None
     row = (
@@ -270,14 +291,27 @@ async def request_hold(scope: TenantScope, request_id: UUID | None) -> str | Non
     )
     if row is None:
         return f"its relationship request {request_id} no longer exists"
-    from registry.relationships.service import request_clearance
-
-    clearance: str | None = await request_clearance(scope, request_id)
-    if clearance is not None:
-        return f"its relationship request is not clear: {clearance}"
     if row["state"] != "approved":
         return f"its relationship request is {row['state']}, not approved"
     return None
+
+
+async def party_ids(scope: TenantScope, mou_id: UUID) -> list[UUID]:
+    rows = await scope.select(MouParty, MouParty.partner).where(MouParty.mou == mou_id)
+    return [as_uuid(r["partner"]) for r in rows]
+
+
+async def parties_hold(
+    scope: TenantScope, row: dict[str, Any]
+) -> tuple[str | None, list[clearance.Verdict]]:
+    """Why the MOU may not be committed to now (its request, then each party that is
+    not clear, by name), or None; and every party's clearance."""
+    verdicts = await clearance.of_parties(scope, await party_ids(scope, as_uuid(row["id"])))
+    reasons = [r for r in (await request_hold(scope, row["request"]),) if r is not None]
+    refused = clearance.refusal(verdicts)
+    if refused is not None:
+        reasons.append(f"not every party is clear: {refused}")
+    return ("; ".join(reasons) or None), verdicts
 
 
 def _complete_for_approval(row: dict[str, Any], parties: int) -> None:
@@ -286,6 +320,9 @@ def _complete_for_approval(row: dict[str, Any], parties: int) -> None:
         name
         for name, present in (
             ("parties", parties > 0),
+            ("working_relationships", bool(str(row["working_relationships"]).strip())),
+            ("shared_interests", bool(str(row["shared_interests"]).strip())),
+            ("common_understanding", bool(str(row["common_understanding"]).strip())),
             ("effective_date", row["effective_date"] is not None),
             ("expires_on", row["expires_on"] is not None),
             ("non_endorsement", bool(str(row["non_endorsement"]).strip())),
@@ -497,15 +534,21 @@ async def propose(scope: TenantScope, mou_id: UUID | str, data: MotionIn, *, act
     async with write_transaction():
         row = await _lock(scope, oid)
         values: dict[Any, Any] = {}
+        papers = data.papers
         if data.purpose == "approval":
             states.check(states.PROPOSE_APPROVAL, row["state"])
             parties = (await _parties(scope, [oid])).get(oid, [])
             _complete_for_approval(row, len(parties))
-            hold = await request_hold(scope, row["request"])
+            hold, verdicts = await parties_hold(scope, row)
             if hold is not None:
                 raise Conflict(f"the MOU cannot go to the board for approval: {hold}")
+            papers = f"{data.papers.rstrip()}\n\n{clearance.papers(verdicts)}".lstrip()
         elif data.purpose == "renewal":
             states.check(states.PROPOSE_RENEWAL, row["state"])
+            hold, verdicts = await parties_hold(scope, row)
+            if hold is not None:
+                raise Conflict(f"the MOU cannot go to the board for renewal: {hold}")
+            papers = f"{data.papers.rstrip()}\n\n{clearance.papers(verdicts)}".lstrip()
             if data.expires_on is None:
                 raise InvalidInput("expires_on", "a renewal proposes the new expiry date")
             current = _date(row["expires_on"])
@@ -524,7 +567,7 @@ async def propose(scope: TenantScope, mou_id: UUID | str, data: MotionIn, *, act
             subject_kind=SUBJECT_KINDS[data.purpose],
             subject_id=oid,
             title=f"{data.purpose.title()} of {row['reference']}: {row['title']}",
-            papers=data.papers,
+            papers=papers,
             closes_at=data.closes_at,
             actor=actor,
         )
@@ -601,7 +644,7 @@ async def approve_by_request_motion(
             raise Conflict("no carried board motion sanctions its relationship request")
         parties = (await _parties(scope, [oid])).get(oid, [])
         _complete_for_approval(row, len(parties))
-        hold = await request_hold(scope, as_uuid(request_id))
+        hold, _ = await parties_hold(scope, row)
         if hold is not None:
             raise Conflict(f"the MOU cannot be approved: {hold}")
         await _set_state(
@@ -629,8 +672,14 @@ async def _request(scope: TenantScope, request_id: UUID) -> dict[str, Any]:
 
 async def sign(scope: TenantScope, mou_id: UUID | str, data: SigningIn, *, actor: Actor) -> MouOut:
     """Record the signed MOU: a signatory for every party (the tenant included), and
-    the sha256 of the signed document."""
+    the sha256 of the signed document.
+
+    Each person named to sign for a partner is screened first, like an officer: the
+    screening and any case it opens stay on record even when the signing is refused
+    because a party (with its signatories) is not clear."""
     oid = _mou_id(mou_id)
+    context = await cases.screening_context(scope)  # before the transaction: seconds
+    refused: str | None = None
     async with write_transaction():
         row = await _lock(scope, oid)
         states.check(states.SIGN, row["state"])
@@ -648,33 +697,62 @@ async def sign(scope: TenantScope, mou_id: UUID | str, data: SigningIn, *, actor
             missing.insert(0, "the tenant (partner_id null)")
         if missing:
             raise InvalidInput("signatories", f"no signatory for {', '.join(missing)}")
+        unchecked = clearance.lists_missing(context)
+        if unchecked:
+            raise Conflict(
+                f"the signatories cannot be screened: {', '.join(unchecked)} is not stored "
+                "(screening fails closed; import the list first)"
+            )
         await scope.delete(MouSignatory).where(MouSignatory.mou == oid)
-        await MouSignatory.insert(
-            *[
-                MouSignatory(
-                    tenant=scope.tenant_id,
-                    mou=oid,
-                    partner=s.partner_id,
-                    name=s.name.strip(),
-                    position=s.position.strip(),
-                    signed_on=s.signed_on,
-                )
-                for s in data.signatories
-            ]
-        )
-        digest = data.document_sha256.lower()
-        await _set_state(
+        named = [
+            MouSignatory(
+                tenant=scope.tenant_id,
+                mou=oid,
+                partner=s.partner_id,
+                name=s.name.strip(),
+                position=s.position.strip(),
+                signed_on=s.signed_on,
+            )
+            for s in data.signatories
+        ]
+        await MouSignatory.insert(*named)
+        await clearance.screen_signatories(
             scope,
-            row,
-            states.SIGNED,
-            actor,
-            "mou.signed",
-            {Mou.document_sha256: digest},
-            {
-                "document_sha256": [None, digest],
-                "signatories": [None, [f"{s.name} ({s.signed_on})" for s in data.signatories]],
-            },
+            context,
+            [
+                clearance.Signatory(as_uuid(n.id), as_uuid(n.partner), n.name)
+                for n in named
+                if n.partner is not None
+            ],
+            actor=actor,
         )
+        hold, _ = await parties_hold(scope, row)
+        names = [f"{s.name} ({s.signed_on})" for s in data.signatories]
+        if hold is not None:
+            await scope.delete(MouSignatory).where(MouSignatory.mou == oid)
+            await actor.record(
+                scope.tenant_id,
+                "mou.signing_refused",
+                "mou",
+                oid,
+                {"signatories": [None, names]},
+                reason=hold,
+            )
+            refused = hold
+        else:
+            digest = data.document_sha256.lower()
+            await _set_state(
+                scope,
+                row,
+                states.SIGNED,
+                actor,
+                "mou.signed",
+                {Mou.document_sha256: digest},
+                {"document_sha256": [None, digest], "signatories": [None, names]},
+            )
+    if refused is not None:
+        # After the commit: the screening of the signatories stays on record.
+        raise Conflict(f"the MOU cannot be signed: {refused}")
     return await get_mou(scope, oid)
 
 
@@ -686,7 +764,7 @@ async def activate(scope: TenantScope, mou_id: UUID | str, *, actor: Actor) -> M
         row = await _lock(scope, oid)
         states.check(states.ACTIVATE, row["state"])
         await _check_sanction(scope, row)
-        hold = await request_hold(scope, row["request"])
+        hold, _ = await parties_hold(scope, row)
         if hold is not None:
             raise Conflict(f"the MOU cannot be activated: {hold}")
         effective = _date(row["effective_date"])
@@ -729,7 +807,7 @@ async def on_approval_decided(
             scope.tenant_id, "mou.not_approved", "mou", subject_id, {"motion": [None, motion_id]}
         )
         return
-    hold = await request_hold(scope, row["request"])
+    hold, _ = await parties_hold(scope, row)
     if row["state"] not in states.APPROVE.sources:
         hold = f"the MOU is {row['state']}, no longer a draft"
     if hold is not None:
@@ -760,7 +838,14 @@ async def on_renewal_decided(
 ) -> None:
     row = await _lock(scope, subject_id)
     proposed = _date(row["pending_expires_on"])
-    if not carried or row["state"] not in states.RENEW.sources or proposed is None:
+    why = "" if not carried else None
+    if carried and (row["state"] not in states.RENEW.sources or proposed is None):
+        why = f"the MOU is {row['state']}"
+    if why is None:
+        hold, _ = await parties_hold(scope, row)
+        why = None if hold is None else f"motion {motion_id} carried, but {hold}"
+    if why is not None or proposed is None:
+        # The board's vote stands in its record; the MOU keeps its current term.
         await scope.update(Mou, {Mou.pending_expires_on: None, Mou.pending_terms: ""}).where(
             Mou.id == subject_id
         )
@@ -770,7 +855,7 @@ async def on_renewal_decided(
             "mou",
             subject_id,
             {"motion": [None, motion_id]},
-            reason="" if not carried else f"the MOU is {row['state']}",
+            reason=why or "",
         )
         return
     terms, term_changes = _apply_terms(row)
@@ -813,8 +898,15 @@ async def on_termination_decided(
             reason="" if not carried else f"the MOU is {row['state']}",
         )
         return
+    # An ended MOU is never reviewed again.
     await _set_state(
-        scope, row, states.TERMINATED, actor, "mou.terminated", {}, {"motion": [None, motion_id]}
+        scope,
+        row,
+        states.TERMINATED,
+        actor,
+        "mou.terminated",
+        {Mou.next_review_due: None},
+        {"motion": [None, motion_id], "next_review_due": [_date(row["next_review_due"]), None]},
     )
 
 
@@ -1019,8 +1111,11 @@ async def expire_due(
                 states.EXPIRED,
                 actor,
                 "mou.expired",
-                {},
-                {"expires_on": [None, _date(row["expires_on"])]},
+                {Mou.next_review_due: None},
+                {
+                    "expires_on": [None, _date(row["expires_on"])],
+                    "next_review_due": [_date(row["next_review_due"]), None],
+                },
             )
         expired.append(await get_mou(scope, mou_id))
     return expired

@@ -61,7 +61,7 @@ from tenants.scope import TenantScope
 
 log = logging.getLogger(__name__)
 
-Trigger = Literal["submission", "change", "list_import", "manual"]
+Trigger = Literal["submission", "change", "list_import", "manual", "signing"]
 NO_LIST = "not_cleared"
 
 
@@ -131,10 +131,13 @@ class Subject:
     names: tuple[str, ...]
     dob: str | None
     country: str | None
+    signatory_id: UUID | None = None
+    """A person named to sign an MOU for the partner (`registry.clearance`)."""
 
     @property
     def schema(self) -> Literal["person", "organization"]:
-        return "organization" if self.officer_id is None else "person"
+        is_person = self.officer_id is not None or self.signatory_id is not None
+        return "person" if is_person else "organization"
 
     @property
     def key(self) -> tuple[UUID, UUID | None]:
@@ -209,6 +212,14 @@ async def _previous_hits(scope: TenantScope, subject: Subject) -> list[dict[str,
     query = scope.select(RelationshipScreeningResult, RelationshipScreeningResult.hits).where(
         RelationshipScreeningResult.partner == subject.partner_id
     )
+    # A signatory is the person of that name named for the partner, whichever MOU.
+    if subject.signatory_id is not None:
+        query = query.where(
+            RelationshipScreeningResult.signatory.is_not_null()
+            & (RelationshipScreeningResult.subject_name == subject.name)
+        )
+    else:
+        query = query.where(RelationshipScreeningResult.signatory.is_null())
     if subject.officer_id is None:
         query = query.where(RelationshipScreeningResult.officer.is_null())
     else:
@@ -223,6 +234,12 @@ async def _case_for(scope: TenantScope, subject: Subject, source: str, ref: str)
         & (ScreeningCase.list_source == source)
         & (ScreeningCase.entity_ref == ref)
     )
+    if subject.signatory_id is not None:
+        query = query.where(
+            ScreeningCase.signatory.is_not_null() & (ScreeningCase.subject_name == subject.name)
+        )
+    else:
+        query = query.where(ScreeningCase.signatory.is_null())
     if subject.officer_id is None:
         query = query.where(ScreeningCase.officer.is_null())
     else:
@@ -292,6 +309,7 @@ async def run_screening(
             run=run.id,
             partner=subject.partner_id,
             officer=subject.officer_id,
+            signatory=subject.signatory_id,
             subject_name=subject.name,
             status=status,
             hits=dumps(hits),
@@ -474,6 +492,7 @@ async def _open_case(
         ScreeningCase,
         partner=subject.partner_id,
         officer=subject.officer_id,
+        signatory=subject.signatory_id,
         request=request_id,
         run=run_id,
         subject_name=subject.name,
@@ -574,6 +593,12 @@ async def _tell_coordinators(scope: TenantScope, partner_id: UUID, outcome: RunO
 # --- reading ----------------------------------------------------------------------------
 
 
+def _subject_kind(row: dict[str, Any]) -> Literal["organisation", "officer", "signatory"]:
+    if row.get("signatory") is not None:
+        return "signatory"
+    return "organisation" if row["officer"] is None else "officer"
+
+
 def case_out(row: dict[str, Any]) -> CaseOut:
     return CaseOut(
         id=as_uuid(row["id"]),
@@ -582,7 +607,7 @@ def case_out(row: dict[str, Any]) -> CaseOut:
         officer_id=None if row["officer"] is None else as_uuid(row["officer"]),
         request_id=None if row["request"] is None else as_uuid(row["request"]),
         subject_name=row["subject_name"],
-        subject_kind="organisation" if row["officer"] is None else "officer",
+        subject_kind=_subject_kind(row),
         list=row["list_source"],
         list_version=row["list_version"],
         entity_ref=row["entity_ref"],
@@ -710,7 +735,12 @@ async def screening_state(
             RelationshipScreeningResult.run,
             RelationshipScreeningResult.created_at,
         )
-        .where(RelationshipScreeningResult.partner == partner_id)
+        .where(
+            (RelationshipScreeningResult.partner == partner_id)
+            # Signatories are screened when named; the subjects here are the
+            # organisation and its officers.
+            & RelationshipScreeningResult.signatory.is_null()
+        )
         .order_by(RelationshipScreeningResult.created_at, ascending=False)
     )
     latest: dict[str | None, Any] = {}
@@ -835,16 +865,42 @@ async def screen_changed_subject(
     await after_screening_change(scope, partner_id, actor)
 
 
-async def partners_to_rescreen(scope: TenantScope) -> set[UUID]:
-    """Partners of requests under way, and of MOUs in force (the MOU register's
-    `active_mou_partner_ids`)."""
-    # Imported here: the MOU register imports this room's tables and service.
-    from registry.mous.service import active_mou_partner_ids
+#: Parties to an MOU in force (active, under review or renewed). Read as SQL so that
+#: this room does not import the MOU register's service (which builds on this room).
+PARTIES_IN_FORCE_SQL = (
+    "SELECT DISTINCT p.partner FROM mou_party p JOIN mou m ON m.id = p.mou"
+    " WHERE p.tenant = {tenant} AND m.state IN ('active', 'under_review', 'renewed')"
+)
 
+
+SIGNATORIES_SQL = (
+    "SELECT s.id, s.name FROM mou_signatory s JOIN mou m ON m.id = s.mou"
+    " WHERE s.tenant = {tenant} AND s.partner = {}"
+    " AND m.state IN ('signed', 'active', 'under_review', 'renewed') ORDER BY s.name"
+)
+
+
+async def signatories_of(scope: TenantScope, partner_id: UUID) -> list[Subject]:
+    """The people who signed an MOU still in force for the partner (screened like
+    officers when a new list version is imported; `registry.clearance`)."""
+    rows = await scope.rows(SIGNATORIES_SQL, partner_id)
+    found: dict[str, Subject] = {}
+    for row in rows:
+        name = str(row["name"])
+        found.setdefault(
+            name,
+            Subject(partner_id, None, name, (name,), None, None, signatory_id=as_uuid(row["id"])),
+        )
+    return list(found.values())
+
+
+async def partners_to_rescreen(scope: TenantScope) -> set[UUID]:
+    """Partners of requests under way, and of MOUs in force."""
     rows = await scope.select(RelationshipRequest, RelationshipRequest.partner).where(
         RelationshipRequest.state.is_in(sorted(OPEN))
     )
-    return {as_uuid(r["partner"]) for r in rows} | await active_mou_partner_ids(scope)
+    in_force = await scope.rows(PARTIES_IN_FORCE_SQL)
+    return {as_uuid(r["partner"]) for r in rows} | {as_uuid(r["partner"]) for r in in_force}
 
 
 async def rescreen_tenant(
@@ -862,7 +918,7 @@ async def rescreen_tenant(
     for partner_id in partners:
         async with write_transaction():
             await records.serialise(scope)
-            found = await subjects_of(scope, partner_id)
+            found = await subjects_of(scope, partner_id) + await signatories_of(scope, partner_id)
             outcome = await run_screening(
                 scope, context, found, trigger=trigger, request_id=None, actor=actor
             )

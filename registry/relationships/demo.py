@@ -2,22 +2,35 @@
 two Pacific and South East Asian partners with officers, and a request from each,
 submitted by the demo member so that the executive's queue has something to order.
 
-Idempotent: a policy or partner already there is left as it is. Without a stored
-sanctions list the requests show `not_cleared` (screening fails closed) until
-`accord screening import` stores one and screens them again.
+The coordinator records each request's due-diligence findings (non-discrimination,
+reputation, personnel), so that the partners may be parties to the MOU demo's MOUs
+once screened. Idempotent: a policy or partner already there is left as it is.
+Without a stored sanctions list the requests show `not_cleared` (screening fails
+closed) until `accord screening import` stores one and screens them again.
 """
 
 from __future__ import annotations
 
 from uuid import UUID
 
+from policies.subjects import NON_DISCRIMINATION_GROUNDS
 from registry.audit.ledger import OPERATOR, Actor
+from registry.notifications.service import people_with_role
 from registry.policies.service import create_policy
 from registry.relationships import diligence
 from registry.relationships.partners import create_partner
-from registry.relationships.schemas import OfficerIn, OtherName, PartnerIn, RequestIn
-from registry.relationships.service import create_request, submit
+from registry.relationships.schemas import (
+    NonDiscriminationIn,
+    OfficerIn,
+    OtherName,
+    PartnerIn,
+    PersonnelAvailabilityIn,
+    ReputationIn,
+    RequestIn,
+)
+from registry.relationships.service import add_attestation, create_request, submit
 from registry.relationships.tables import PartnerOrganisation
+from tenants import clock
 from tenants.roles import Role
 from tenants.scope import TenantScope
 from tenants.tables import Tenant
@@ -72,3 +85,29 @@ async def load_relationships_demo(tenant: Tenant, member_id: UUID) -> None:
             member,
         )
         await submit(scope, request.id, member)
+        await _due_diligence(scope, request.id, spec.name)
+
+
+async def _due_diligence(scope: TenantScope, request_id: UUID, name: str) -> None:
+    """The coordinator's findings on the request, as the protocol asks for them."""
+    coordinators = await people_with_role(scope, Role.COORDINATOR)
+    if not coordinators:
+        return
+    coordinator = Actor(person_id=coordinators[0], roles=(Role.COORDINATOR.value,), client="demo")
+    today = await clock.today(scope)
+    for finding in (
+        NonDiscriminationIn(
+            grounds=list(NON_DISCRIMINATION_GROUNDS),
+            attested_on=today,
+            evidence=f"Signed statement from the president of {name}",
+        ),
+        ReputationIn(
+            result="satisfactory",
+            assessed_on=today,
+            evidence="References from two regional library associations",
+        ),
+        PersonnelAvailabilityIn(
+            staff=1, members=2, evidence="Confirmed with the international coordinator"
+        ),
+    ):
+        await add_attestation(scope, request_id, finding, coordinator)

@@ -272,6 +272,8 @@ class Clearance(msgspec.Struct, kw_only=True):
 
     status: ClearanceStatus
     reason: str | None
+    as_of: date | None = None
+    """The day it was given, in the association's calendar (`registry.clearance`)."""
 
 
 class DueDiligence(msgspec.Struct, kw_only=True):
@@ -403,7 +405,7 @@ class CaseOut(msgspec.Struct, kw_only=True):
     officer_id: UUID | None
     request_id: UUID | None
     subject_name: str
-    subject_kind: Literal["organisation", "officer"]
+    subject_kind: Literal["organisation", "officer", "signatory"]
     list: str
     list_version: str
     entity_ref: str

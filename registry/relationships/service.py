@@ -5,9 +5,12 @@ Each transition is a function named after it (`submit`, `receive`, `refer`, ...)
 checks the state and the caller's role (`states.check`), changes the request, records
 its audit event and stores the policy's Decision, all in one write transaction.
 
-Clearance (`request_clearance`): a confirmed hit on the partner or a current or
-former officer blocks the request whatever the board votes; an open case holds it;
-a required list not checked leaves it not cleared (screening fails closed).
+Clearance is `registry.clearance`'s answer for the request's partner, with the
+request's own live Decision: a confirmed hit on the partner, a current or former
+officer or a signatory, or an adverse finding, blocks the request whatever the board
+votes; an open case holds it; a required list not checked leaves it not cleared
+(screening fails closed). Only a clear request is referred to the board, and the
+board's result is applied only to a request still clear (`_decide`).
 
 Importing this module registers the board's `relationship_request` handler
 (`registry.board.service` imports it before opening or closing a motion).
@@ -23,6 +26,7 @@ from uuid import UUID
 import msgspec
 
 from policies import Decision
+from registry import clearance
 from registry.audit.ledger import Actor
 from registry.board.service import get_motion, latest_motion, on_motion_decided, open_motion
 from registry.notifications.service import notify, people_with_role
@@ -119,39 +123,8 @@ class Assessment:
         return diligence.waiting_for(self.decision)
 
 
-def _clearance(state: str, screening: diligence.ScreeningState, required: list[str]) -> Clearance:
-    if state == states.DRAFT:
-        return Clearance(
-            status="not_screened", reason="not submitted: screening runs on submission"
-        )
-    if screening.confirmed:
-        return Clearance(
-            status="blocked",
-            reason="a confirmed sanctions hit blocks the relationship whatever the board "
-            f"votes: {'; '.join(screening.confirmed)}",
-        )
-    if screening.open_cases:
-        n = screening.open_cases
-        return Clearance(
-            status="held",
-            reason=f"{n} screening case{'s' if n != 1 else ''} await{'' if n != 1 else 's'} "
-            "a coordinator's adjudication",
-        )
-    if screening.unscreened:
-        return Clearance(
-            status="not_cleared",
-            reason=f"not screened yet: {', '.join(screening.unscreened)}",
-        )
-    checked = {source for source, _ in screening.lists_checked}
-    missing = [name for name in required if name not in checked]
-    if missing or not checked:
-        what = ", ".join(missing) if missing else "any sanctions list"
-        return Clearance(
-            status="not_cleared",
-            reason=f"not cleared: {what} was not checked, and screening fails closed "
-            "(import the list; the request is screened again)",
-        )
-    return Clearance(status="clear", reason=None)
+def _clearance(verdict: clearance.Verdict) -> Clearance:
+    return Clearance(status=verdict.status, reason=verdict.reason, as_of=verdict.as_of)
 
 
 async def _board_vote(scope: TenantScope, row: dict[str, Any]) -> dict[str, Any] | None:
@@ -186,9 +159,16 @@ async def assess(scope: TenantScope, row: dict[str, Any]) -> Assessment:
         if board is not None:
             subject["board"] = board
         decision = diligence.decide(policy, subject, now().date())
-    return Assessment(
-        policy, decision, _clearance(row["state"], screening, required), screening, recorded
+    verdict = clearance.judge(
+        screening,
+        required,
+        as_of=await clock.today(scope),
+        adverse=clearance.adverse_of(recorded, decision),
+        draft=row["state"] == states.DRAFT,
+        partner_id=as_uuid(row["partner"]),
+        name=partner["name"],
     )
+    return Assessment(policy, decision, _clearance(verdict), screening, recorded)
 
 
 async def _store_assessment(
@@ -308,11 +288,11 @@ def summary_clearance(row: dict[str, Any], partner_cases: list[dict[str, Any]]) 
     if row["state"] == states.DRAFT:
         return "not_screened"
     statuses = {c["status"] for c in partner_cases}
-    if "confirmed" in statuses:
+    stored = diligence.stored_decision(row["decision"])
+    if "confirmed" in statuses or clearance.adverse_findings((stored or {}).get("rules", [])):
         return "blocked"
     if "open" in statuses:
         return "held"
-    stored = diligence.stored_decision(row["decision"])
     for entry in (stored or {}).get("rules", []):
         if entry.get("kind") == "sanctions" and entry.get("data", {}).get("missing_lists"):
             return "not_cleared"
@@ -806,8 +786,9 @@ def _papers(
         f"Expected outcomes: {row['expected_outcomes']}",
         f"Mutual benefits: {row['mutual_benefits']}",
         f"Regional priority: {decision.priority if decision else None}",
-        f"Sanctions screening: {assessment.clearance.status}"
-        + (f" ({assessment.clearance.reason})" if assessment.clearance.reason else ""),
+        f"Clearance of {partner['name']}: {clearance.WORDS[assessment.clearance.status]}"
+        + (f" (as of {assessment.clearance.as_of})" if assessment.clearance.as_of else "")
+        + (f" - {assessment.clearance.reason}" if assessment.clearance.reason else ""),
     ]
     if decision is not None:
         lines.append(
@@ -848,8 +829,12 @@ async def refer(
         else:
             states.check(states.REFER, row["state"], actor.roles)
         assessment = await assess(scope, row)
-        if assessment.clearance.status in ("held", "not_cleared"):
-            raise Conflict(f"cannot refer: {assessment.clearance.reason}")
+        if assessment.clearance.status in ("held", "not_cleared", "blocked"):
+            partner = await partner_row(scope, row["partner"])
+            raise Conflict(
+                f"cannot refer: {partner['name']} is "
+                f"{clearance.WORDS[assessment.clearance.status]}: {assessment.clearance.reason}"
+            )
         if assessment.waiting:
             raise Conflict(
                 "cannot refer: due diligence is not complete: " + " ".join(assessment.waiting)
@@ -1091,7 +1076,7 @@ async def _lapse(scope: TenantScope, row: dict[str, Any], motion_id: UUID, actor
 
 
 async def request_clearance(scope: TenantScope, request_id: UUID | str) -> str | None:
-    """None when nothing holds or blocks the request, else why (contract for `mous`)."""
+    """None when nothing holds or blocks the request, else why."""
     row = await request_row(scope, request_id)
     assessment = await assess(scope, row)
     if assessment.clearance.status == "clear":

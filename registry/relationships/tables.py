@@ -18,6 +18,11 @@ and decodes itself, so that both engines store and return exactly the same thing
   import), each subject's hits, and the hits that disappeared since the last run.
 - `screening_case`: one hit on one subject, open until a coordinator adjudicates it,
   or resolved `delisted` when the listed entry leaves the list.
+
+A subject is the organisation (`officer` and `signatory` null), one of its officers,
+or a person named to sign an MOU for it (`signatory`: the `mou_signatory` row that
+named them; no foreign key, since the MOU register builds on these tables and a
+signatory named again replaces the row while the case stays).
 """
 
 from piccolo.columns import (
@@ -161,6 +166,7 @@ class RelationshipScreeningResult(Table, tablename="relationship_screening_resul
     run = ForeignKey(RelationshipScreeningRun, null=False, index=True)
     partner = ForeignKey(PartnerOrganisation, null=False, index=True)
     officer = ForeignKey(PartnerOfficer, null=True, default=None, on_delete=OnDelete.set_null)
+    signatory = UUID(null=True, default=None)
     subject_name = Varchar(length=300)
     status = Varchar(length=16)
     hits = Text(default="[]")
@@ -173,6 +179,7 @@ class ScreeningCase(Table, tablename="screening_case"):
     tenant = ForeignKey(Tenant, null=False, index=True)
     partner = ForeignKey(PartnerOrganisation, null=False, index=True)
     officer = ForeignKey(PartnerOfficer, null=True, default=None, on_delete=OnDelete.set_null)
+    signatory = UUID(null=True, default=None)
     request = ForeignKey(RelationshipRequest, null=True, default=None)
     run = ForeignKey(RelationshipScreeningRun, null=True, default=None)
     subject_name = Varchar(length=300)

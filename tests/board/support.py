@@ -13,10 +13,13 @@ from uuid import UUID
 
 import httpx
 
+from policies import preset_text
+from registry.audit.ledger import OPERATOR
+from registry.policies.service import create_policy
 from tenants.roles import Role
 from tenants.scope import TenantScope
 from tests.factories import Party, TenantFactory, TenantWorld
-from tests.mous.world import seed_partner
+from tests.mous.world import seed_cleared_partner
 
 #: The sha256 of a signed MOU document (the register keeps the hash, not the file).
 SHA256_OF_SIGNED_PDF = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
@@ -45,16 +48,23 @@ async def board_of(
     factory: TenantFactory, size: int, *, prefix: str = "board", preset: str = "alia-international"
 ) -> Board:
     """A tenant whose board has `size` directors (the factory's one and more), with a
-    stored policy from `preset` (quorum half the board, simple majority) and a partner."""
+    stored policy from `preset` (quorum half the board, simple majority; bound to the
+    UN list alone, as the relationships stories are) and a partner whose due diligence
+    is done (`seed_cleared_partner`)."""
     world = await factory.tenant(prefix)
     directors = [world[Role.BOARD]]
     for n in range(1, size):
         directors.append(
             await factory.party(world.tenant, Role.BOARD, f"director{n}.{world.slug}@example.org")
         )
-    await factory.seed_policy(world.tenant, "international", preset)
     scope = TenantScope(world.tenant.id, world.slug)
-    return Board(world, directors, await seed_partner(scope))
+    await create_policy(
+        scope,
+        "international",
+        document=preset_text(preset).replace('lists = ["un", "dfat"]', 'lists = ["un"]'),
+        actor=OPERATOR,
+    )
+    return Board(world, directors, await seed_cleared_partner(scope))
 
 
 def mou_body(partner_id: UUID, **changes: Any) -> dict[str, Any]:

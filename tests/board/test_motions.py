@@ -298,6 +298,9 @@ async def test_a_board_of_none_cannot_be_asked(api, factory):
         json={
             "title": "x",
             "parties": [str(board.partner_id)],
+            "working_relationships": "Joint webinars.",
+            "shared_interests": "Library education.",
+            "common_understanding": "Each party bears its own costs.",
             "effective_date": "2026-01-01",
             "expires_on": "2030-01-01",
         },

@@ -7,6 +7,7 @@ import csv
 import io
 from datetime import date, timedelta
 
+import pytest
 from openpyxl import load_workbook
 
 from policies.dates import add_months
@@ -23,8 +24,18 @@ from tests.board.support import (
     vote,
 )
 from tests.mous.world import seed_partner
+from tests.relationships import stories
 
 SHA = SHA256_OF_SIGNED_PDF
+
+
+@pytest.fixture(autouse=True)
+async def un_2026(database):
+    """Signatories are screened when named: the UN list (the one the board's policy
+    binds) is stored while each test runs."""
+    await stories.clear_lists()
+    yield await stories.load_list("un", stories.UN_2026)
+    await stories.clear_lists()
 
 
 async def get(api, board, mou_id):

@@ -207,7 +207,7 @@ async def test_un_listed_officer_blocks_the_request_and_its_mou_whatever_the_vot
     request = await stories.get_request(api, world, request["id"])
     assert request["clearance"]["status"] == "blocked"
 
-    # An MOU drafted for it cannot even go to the board.
+    # An MOU drafted for it cannot even go to the board, nor can the request.
     body = mou_body(partner["id"], request_id=request["id"])
     mou = ok(await api.post(f"{base}/mous", json=body, headers=executive), 201)
     refused = await api.post(
@@ -215,11 +215,42 @@ async def test_un_listed_officer_blocks_the_request_and_its_mou_whatever_the_vot
         json={"purpose": "approval", "closes_at": "2031-01-01T00:00:00Z"},
         headers=executive,
     )
-    assert refused.status_code == 409 and "not clear" in refused.json()["detail"]
+    assert refused.status_code == 409
+    assert "Bibliothèque nationale du Kivu is blocked" in refused.json()["detail"]
+    await stories.complete_due_diligence(api, world, request["id"])
+    refer = await api.post(
+        f"{base}/relationship-requests/{request['id']}/refer", json={}, headers=executive
+    )
+    assert refer.status_code == 409 and "blocked" in refer.json()["detail"]
 
-    # The board is asked about the request anyway and votes for it, unanimously.
+
+async def test_a_hit_confirmed_during_the_vote_blocks_whatever_the_vote(api, world, un_2026):
+    """Clearance is checked again when the motion's result is applied."""
+    base = stories.base(world)
+    executive = world[Role.EXECUTIVE].headers
+    partner = await stories.create_partner(
+        api, world, name="Bibliothèque nationale du Kivu", country="CD"
+    )
+    request = await stories.raise_request(api, world, partner["id"])
+    request = await stories.submit(api, world, request["id"])
+    request = await stories.receive(api, world, request["id"])
     await stories.complete_due_diligence(api, world, request["id"])
     request = await stories.refer(api, world, request["id"])
+    body = mou_body(partner["id"], request_id=request["id"])
+    mou = ok(await api.post(f"{base}/mous", json=body, headers=executive), 201)
+
+    # While the board deliberates, a UN-listed treasurer joins; the coordinator confirms.
+    added = await api.post(
+        f"{base}/partners/{partner['id']}/officers",
+        json=stories.officer(role="Treasurer", **stories.UN_LISTED),
+        headers=world[Role.COORDINATOR].headers,
+    )
+    assert added.status_code == 201, added.text
+    request = await stories.get_request(api, world, request["id"])
+    [case] = request["cases"]
+    await stories.adjudicate(api, world, case["id"], "confirmed", "Name, birth year, nationality")
+
+    # The board votes for it, unanimously.
     for director in world.directors:
         await api.put(
             f"{base}/motions/{request['motion_id']}/vote",
@@ -235,7 +266,7 @@ async def test_un_listed_officer_blocks_the_request_and_its_mou_whatever_the_vot
     # Still blocked: the carried motion does not sanction its MOU.
     approval = await api.post(f"{base}/mous/{mou['id']}/approval", headers=executive)
     assert approval.status_code == 409
-    assert "not clear" in approval.json()["detail"] or "rejected" in approval.json()["detail"]
+    assert "Bibliothèque nationale du Kivu is blocked" in approval.json()["detail"]
     mou = ok(await api.get(f"{base}/mous/{mou['id']}", headers=executive))
     assert mou["state"] == "draft" and mou["approved_motion_id"] is None
     activation = await api.post(f"{base}/mous/{mou['id']}/activation", headers=executive)

@@ -5,6 +5,8 @@ whatever the board votes; re-screening after a newer UN list version is imported
 
 from __future__ import annotations
 
+import datetime as dt
+
 from registry.relationships.service import request_clearance
 from tenants.roles import Role
 from tenants.scope import TenantScope
@@ -57,7 +59,8 @@ async def test_pacific_request_is_screened_clean_prioritised_and_referred(api, w
     assert request["clearance"]["status"] == "not_screened"
     request = await stories.submit(api, world, request["id"])
     assert request["state"] == "submitted"
-    assert request["clearance"] == {"status": "clear", "reason": None}
+    today = str(dt.date.today())
+    assert request["clearance"] == {"status": "clear", "reason": None, "as_of": today}
     assert request["cases"] == []
     # Regional priority from the policy: Oceania, Melanesia and a small island state.
     assert request["priority"]["score"] == 4
@@ -205,23 +208,17 @@ async def test_un_listed_officer_holds_then_blocks_whatever_the_vote(api, world,
     assert request["decision"]["outcome"] == "ineligible"
     assert "whatever the board" in (await request_clearance(scope, request["id"]) or "")
 
-    # The board may still be asked, and votes for it: the request stays blocked.
+    # A blocked request is not put to the board at all, its findings complete or not.
     await stories.complete_due_diligence(api, world, request["id"])
-    request = await stories.refer(api, world, request["id"])
-    vote = await api.put(
-        f"{base(world)}/motions/{request['motion_id']}/vote",
-        json={"choice": "for"},
-        headers=world[Role.BOARD].headers,
+    blocked = await api.post(
+        f"{base(world)}/relationship-requests/{request['id']}/refer",
+        json={},
+        headers=world[Role.EXECUTIVE].headers,
     )
-    assert vote.status_code == 200, vote.text
-    motion = await api.get(
-        f"{base(world)}/motions/{request['motion_id']}", headers=world[Role.BOARD].headers
-    )
-    assert motion.json()["status"] == "carried"
+    assert blocked.status_code == 409
+    assert "Kivu" in blocked.json()["detail"] and "blocked" in blocked.json()["detail"]
     request = await stories.get_request(api, world, request["id"])
-    assert request["state"] == "rejected"
-    assert "carried, but a confirmed sanctions hit" in request["outcome_reason"]
-    assert "relationship_request.reject" in await _events(api, world, request["id"])
+    assert request["state"] == "due_diligence" and request["motion_id"] is None
 
 
 async def test_rescreening_after_a_newer_list_opens_cases_and_records_a_vanished_hit(api, world):

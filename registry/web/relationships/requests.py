@@ -112,7 +112,7 @@ OUTCOME_WORDS = {
 CLEARANCE_WORDS = {
     "clear": "Clear: nothing on the sanctions lists holds the request.",
     "held": "Held: a screening case awaits a coordinator.",
-    "blocked": "Blocked: a confirmed sanctions hit.",
+    "blocked": "Blocked: a confirmed sanctions hit, or an adverse finding of due diligence.",
     "not_cleared": "Not cleared: a required list was not checked.",
     "not_screened": "Not screened: screening runs when the request is submitted.",
 }
