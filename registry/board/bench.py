@@ -29,7 +29,7 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -98,6 +98,7 @@ async def _work(directors: int) -> dict[str, Any]:
     from registry.mous.schemas import MotionIn, MouIn
     from registry.mous.service import create_mou, propose
     from registry.relationships.tables import PartnerOrganisation
+    from tenants import clock
     from tenants.database import current_engine, open_pool
     from tenants.roles import Role
     from tenants.scope import TenantScope
@@ -125,12 +126,12 @@ async def _work(directors: int) -> dict[str, Any]:
             MouIn(
                 title=f"Bench MOU {n}",
                 parties=[uuid.UUID(str(partner.id))],
-                effective_date=date.today(),
-                expires_on=date.today() + timedelta(days=365),
+                effective_date=await clock.today(scope),
+                expires_on=await clock.today(scope) + timedelta(days=365),
             ),
             actor=chair,
         )
-        closes = datetime.now(UTC) + timedelta(days=1)
+        closes = clock.utc_now() + timedelta(days=1)
         motions.append(
             await propose(
                 scope, mou.id, MotionIn(purpose="approval", closes_at=closes), actor=chair

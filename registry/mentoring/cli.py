@@ -43,11 +43,12 @@ def charge_fees_command(slug: str | None, as_of: str | None) -> None:
 
     async def charge() -> list[tuple[str, int]]:
         from registry.audit.ledger import OPERATOR
-        from registry.mentoring.service import charge_due_fees, local_today
+        from registry.mentoring.service import charge_due_fees
+        from tenants import clock
 
         counts: list[tuple[str, int]] = []
         for scope in await _scopes(slug):
-            charged = await charge_due_fees(scope, day or await local_today(scope), actor=OPERATOR)
+            charged = await charge_due_fees(scope, day or await clock.today(scope), actor=OPERATOR)
             counts.append((scope.slug, len(charged)))
         return counts
 
@@ -70,11 +71,12 @@ def close_ended_command(slug: str | None, as_of: str | None) -> None:
 
     async def close() -> list[tuple[str, int]]:
         from registry.audit.ledger import OPERATOR
-        from registry.mentoring.service import complete_ended, local_today
+        from registry.mentoring.service import complete_ended
+        from tenants import clock
 
         counts: list[tuple[str, int]] = []
         for scope in await _scopes(slug):
-            done = await complete_ended(scope, day or await local_today(scope), actor=OPERATOR)
+            done = await complete_ended(scope, day or await clock.today(scope), actor=OPERATOR)
             counts.append((scope.slug, len(done)))
         return counts
 

@@ -9,7 +9,7 @@ relationships demo first (its partners).
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from uuid import UUID
 
 from registry.audit.ledger import Actor
@@ -18,6 +18,7 @@ from registry.mous.schemas import MotionIn, MouIn, SignatoryIn, SigningIn
 from registry.mous.service import activate, create_mou, propose, sign
 from registry.mous.tables import Mou
 from registry.relationships.tables import PartnerOrganisation
+from tenants import clock
 from tenants.database import as_uuid
 from tenants.roles import Role
 from tenants.scope import TenantScope
@@ -58,8 +59,8 @@ async def load_mous_demo(tenant: Tenant, executive_id: UUID) -> None:
     if fiji is None or lao is None or not directors:
         return
     executive = Actor(person_id=executive_id, roles=(Role.EXECUTIVE.value,), client="demo")
-    today = datetime.now(UTC).date()
-    closes = datetime.now(UTC) + timedelta(days=14)
+    today = await clock.today(scope)
+    closes = clock.utc_now() + timedelta(days=14)
 
     mou = await create_mou(scope, _terms("ALIA and FLA MOU", fiji, today), actor=executive)
     motion = await propose(

@@ -168,7 +168,11 @@ async def _board_vote(scope: TenantScope, row: dict[str, Any]) -> dict[str, Any]
         "votes_against": tally.votes_against,
         "abstained": tally.abstained,
         "recused": tally.recused,
-        **({"decided_on": motion.closed_at.date().isoformat()} if motion.closed_at else {}),
+        **(
+            {"decided_on": (await clock.day_of(scope, motion.closed_at)).isoformat()}
+            if motion.closed_at
+            else {}
+        ),
     }
 
 
@@ -185,7 +189,7 @@ async def assess(scope: TenantScope, row: dict[str, Any]) -> Assessment:
         board = await _board_vote(scope, row)
         if board is not None:
             subject["board"] = board
-        decision = diligence.decide(policy, subject, now().date())
+        decision = diligence.decide(policy, subject, await clock.today(scope))
     return Assessment(
         policy, decision, _clearance(row["state"], screening, required), screening, recorded
     )
