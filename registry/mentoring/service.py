@@ -1726,6 +1726,7 @@ async def export_pairs(
         raise InvalidInput("format", "must be csv or xlsx")
     intake, scheme = await _intake_with_scheme(scope, intake_id)
     role_a, role_b = ("peer", "peer") if scheme["mode"] == "peer" else ("mentor", "mentee")
+    zone = await clock.zone_name(scope)  # times as the association reads them, zone named
     rows = [
         (
             str(as_uuid(r["id"])),
@@ -1740,8 +1741,10 @@ async def export_pairs(
             r["country_b"],
             round(float(r["score"]), 4),
             "yes" if r["pinned"] else "no",
-            _created(r["created_at"]).isoformat(),
-            "" if r["accepted_at"] is None else _created(r["accepted_at"]).isoformat(),
+            clock.local_time(_created(r["created_at"]), zone, sortable=True),
+            ""
+            if r["accepted_at"] is None
+            else clock.local_time(_created(r["accepted_at"]), zone, sortable=True),
             r["end_reason"] or "",
         )
         for r in await scope.rows(PAIRS_SQL, as_uuid(intake["id"]))
