@@ -100,3 +100,9 @@ def local_day(at: datetime, zone_name: str | None) -> date:
 async def day_of(scope: TenantScope, at: datetime) -> date:
     """The association's day on which an instant fell."""
     return local_day(at, await zone_name(scope))
+
+
+async def time_for(scope: TenantScope, at: datetime | None) -> str:
+    """An instant as the association reads it, zone named (`local_time`), for a
+    message or a notification; "an unknown time" for none."""
+    return "an unknown time" if at is None else local_time(at, await zone_name(scope))

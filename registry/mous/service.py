@@ -927,7 +927,8 @@ async def decide_review(
         row = await _lock(scope, oid)
         review = await get_review(scope, oid, review_id)
         if review.decision is not None:
-            raise Conflict(f"the review was decided ({review.decision}) at {review.decided_at}")
+            decided = await clock.time_for(scope, review.decided_at)
+            raise Conflict(f"the review was decided ({review.decision}) at {decided}")
         states.check(states.DECIDE_REVIEW, row["state"])
         now = datetime.now(UTC)
         await scope.update(
