@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -67,12 +67,12 @@ def template_config() -> TemplateConfig[JinjaTemplateEngine]:
 def _instant(value: datetime | str) -> datetime | None:
     """An instant; an audit event's time arrives as text ("2026-12-03T14:49:00.000000Z",
     "2026-12-03 14:49:00"), UTC. None for text that is not a time."""
-    if isinstance(value, datetime):
-        return value
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
+    if not isinstance(value, datetime):
+        try:
+            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 @pass_context
