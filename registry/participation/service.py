@@ -1039,7 +1039,9 @@ async def certificate_pdf(
         raise Conflict(f"certificate {row.code} was revoked: {row.revoked_reason}")
     facts = CertificateFacts.from_payload(loads_canonical(str(row.facts).encode()))
     url = base_url.rstrip("/") + VERIFY_PATH + facts.code
-    return f"certificate-{facts.code}.pdf", render_pdf(facts, url, str(row.key_id))
+    return f"certificate-{facts.code}.pdf", render_pdf(
+        facts, url, str(row.key_id), await clock.zone_name(scope)
+    )
 
 
 async def revoke_certificate(
@@ -1100,7 +1102,12 @@ async def verify_certificate(code_text: str) -> VerificationOut:
         holds = holds and facts.code == row.code and facts.person_id == str(row.person)
     except (ValueError, TypeError, NotFound):
         facts, holds = None, False
-    answer = verdict(signature_ok=holds, revoked_at=row.revoked_at, reason=row.revoked_reason)
+    answer = verdict(
+        signature_ok=holds,
+        revoked_at=row.revoked_at,
+        reason=row.revoked_reason,
+        zone=await clock.zone_name(scope),
+    )
     shown = facts or _unreadable(str(row.code))
     return VerificationOut(
         code=str(row.code),
