@@ -12,10 +12,7 @@ from registry.console import apply_option, run, run_job
 
 T = TypeVar("T")
 
-AS_OF_HELP = (
-    "The day to run as (default: today in each association's time zone); "
-    "a dry run unless --apply."
-)
+AS_OF_HELP = "The day to run as (default: each association's today); a dry run unless --apply."
 
 mentoring_group = click.Group(
     "mentoring", help="Mentoring schemes: fee runs, closing ended intakes, exports."

@@ -55,8 +55,7 @@ def _echo(value: Any) -> None:
     "--today",
     default=None,
     metavar="YYYY-MM-DD",
-    help="The day to run as (default: today in each association's zone); a dry run unless "
-    "--apply.",
+    help="The day to run as (default: each association's today); a dry run unless --apply.",
 )
 @apply_option("--today")
 def daily_command(slug: str | None, today: str | None, apply: bool) -> None:
