@@ -799,6 +799,7 @@ def _papers(
     assessment: Assessment,
     extra: str,
     names: dict[str, str] | None = None,
+    zone: str = "UTC",
 ) -> str:
     decision = assessment.decision
     lines = [
@@ -828,7 +829,7 @@ def _papers(
             + ("; ".join(f.adverse or "" for f in standing) if standing else "none"),
             "Findings, in the order recorded:",
         ]
-        lines += [findings.line(f, names) for f in recorded.records]
+        lines += [findings.line(f, names, zone) for f in recorded.records]
     if extra.strip():
         lines += ["", extra.strip()]
     return "\n".join(lines)
@@ -870,6 +871,7 @@ async def refer(
                 assessment,
                 papers_extra,
                 await _names(scope),
+                await clock.zone_name(scope),
             ),
             closes_at=closes_at.astimezone(UTC),
             actor=actor,
