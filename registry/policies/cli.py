@@ -22,6 +22,8 @@ from policies import (
 )
 from policies.document import DocumentFormat, Policy
 from tenants import clock
+from tenants.errors import InvalidInput
+from tenants.validation import check_time_zone
 
 policies_group = click.Group(
     "policies", help="Eligibility, priority and approval policies, and their presets."
@@ -127,7 +129,12 @@ def _read_subject(path: Path) -> Any:
 
 def _parse_day(text: str | None, time_zone: str) -> date:
     if text is None:
-        return clock.today_in(time_zone)
+        try:
+            return clock.today_in(check_time_zone(time_zone))
+        except InvalidInput:
+            raise click.ClickException(
+                f"--time-zone: {time_zone!r} is not an IANA time zone like Australia/Canberra"
+            ) from None
     try:
         return date.fromisoformat(text)
     except ValueError:
