@@ -18,7 +18,7 @@ import re
 import sqlite3
 import traceback
 import warnings
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
@@ -207,3 +207,58 @@ class AccordGroup(click.Group):
             if debug or (isinstance(exc, OSError) and exc.errno == errno.EPIPE):
                 raise  # click quietly ends a command whose reader went away (| head)
             raise click.ClickException(describe(exc)) from exc
+
+
+class _Rehearsed(Exception):
+    """Raised at the end of a rehearsal so that its transaction rolls back."""
+
+
+async def rehearse(coro: Coroutine[Any, Any, T]) -> T:
+    """Run the work inside one transaction that is then rolled back. The work's own
+    transactions join it, so it reads and writes exactly as the real run would (and
+    reports the same), and nothing is kept: no change, no audit event, no e-mail in
+    the outbox."""
+    from tenants.database import write_transaction
+
+    done: list[T] = []
+    try:
+        async with write_transaction():
+            done.append(await coro)
+            raise _Rehearsed
+    except _Rehearsed:
+        pass
+    return done[0]
+
+
+def apply_option(name: str = "--as-of") -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The `--apply` flag of a scheduled job that takes a day to run as."""
+    return click.option(
+        "--apply",
+        "apply",
+        is_flag=True,
+        help=f"With {name}: make the changes. Without it a run {name} another day is a dry "
+        "run that prints what it would do and changes nothing.",
+    )
+
+
+def run_job(
+    coro: Coroutine[Any, Any, T],
+    *,
+    as_of: str | None,
+    apply: bool,
+    show: Callable[[T], None],
+    option: str = "--as-of",
+) -> None:
+    """A scheduled job's run. As cron runs it (no `as_of`) it acts on today, as
+    before. Given a day to run as, it changes live data only with `--apply`: without
+    it the run is rehearsed (see `rehearse`), its report shown, and a note on stderr
+    says nothing was changed. A day typed to try something out must not expire MOUs
+    or charge fees for real."""
+    if as_of is None or apply:
+        show(run(coro))
+        return
+    show(run(rehearse(coro)))
+    click.echo(
+        f"dry run {option} {as_of}: nothing was changed; add --apply to make these changes",
+        err=True,
+    )

@@ -37,7 +37,13 @@ def zone(name: str | None) -> tzinfo:
 
 def today_in(zone_name: str | None, at: datetime | None = None) -> date:
     """The day it is (or was at `at`) in that zone."""
-    return (at or utc_now()).astimezone(zone(zone_name)).date()
+    return local_day(at or utc_now(), zone_name)
+
+
+def latest_today() -> date:
+    """The day it is where the calendar is furthest ahead (UTC+14): no later day has
+    begun anywhere. For a bound that holds whatever the association's zone."""
+    return today_in("Pacific/Kiritimati")
 
 
 async def zone_name(scope: TenantScope) -> str:
@@ -59,8 +65,44 @@ async def today(scope: TenantScope) -> date:
     return (await now(scope)).date()
 
 
-def local_time(at: datetime, zone_name: str | None) -> str:
-    """An instant as the association reads it, with its zone named:
-    "4 Dec 2026 01:49 AEDT"."""
+def zone_label(local: datetime) -> str:
+    """The zone of a local time as people name it: its abbreviation ("AEDT", "UTC"),
+    or "UTC+14" where the zone database has only a number for it."""
+    name = local.tzname() or ""
+    if name.isalpha():
+        return name
+    offset = local.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    sign, minutes = ("+" if minutes >= 0 else "-"), abs(minutes)
+    hours, rest = divmod(minutes, 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def local_time(at: datetime, zone_name: str | None, *, sortable: bool = False) -> str:
+    """An instant as the association reads it, with its zone named: on pages
+    "4 Dec 2026 01:49 AEDT"; in exports (`sortable`) "2026-12-04 01:49 AEDT", which
+    sorts as text. The one formatter of times for people, pages and exports alike."""
+    if at.tzinfo is None:  # a naive time read back from SQLite is UTC
+        at = at.replace(tzinfo=UTC)
     local = at.astimezone(zone(zone_name))
-    return f"{local.day} {local:%b %Y %H:%M} {local.tzname()}"
+    if sortable:
+        return f"{local:%Y-%m-%d %H:%M} {zone_label(local)}"
+    return f"{local.day} {local:%b %Y %H:%M} {zone_label(local)}"
+
+
+def local_day(at: datetime, zone_name: str | None) -> date:
+    """The association's day on which an instant fell."""
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return at.astimezone(zone(zone_name)).date()
+
+
+async def day_of(scope: TenantScope, at: datetime) -> date:
+    """The association's day on which an instant fell."""
+    return local_day(at, await zone_name(scope))
+
+
+async def time_for(scope: TenantScope, at: datetime | None) -> str:
+    """An instant as the association reads it, zone named (`local_time`), for a
+    message or a notification; "an unknown time" for none."""
+    return "an unknown time" if at is None else local_time(at, await zone_name(scope))

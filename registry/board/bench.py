@@ -33,7 +33,7 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -105,6 +105,7 @@ async def _cleared_partner(scope: Any) -> uuid.UUID:
         RelationshipScreeningResult,
         RelationshipScreeningRun,
     )
+    from tenants import clock
 
     partner = await scope.create(
         PartnerOrganisation, name="Bench Partner", country="FJ", kind="library_association"
@@ -126,7 +127,7 @@ async def _cleared_partner(scope: Any) -> uuid.UUID:
         subject_name="Bench Partner",
         status="clear",
     )
-    day = date.today()
+    day = await clock.today(scope)
     findings: dict[str, dict[str, Any]] = {
         "non_discrimination": {"details": {"grounds": list(NON_DISCRIMINATION_GROUNDS)}},
         "reputation": {
@@ -151,7 +152,7 @@ async def _cleared_partner(scope: Any) -> uuid.UUID:
         title="Bench support",
         raised_as="coordinator",
         decision=decision.to_json(),
-        submitted_at=datetime.now(UTC),
+        submitted_at=clock.utc_now(),
     )
     return partner_id
 
@@ -164,6 +165,7 @@ async def _work(directors: int) -> dict[str, Any]:
     from registry.mous.schemas import MotionIn, MouIn
     from registry.mous.service import create_mou, propose
     from registry.policies.service import create_policy
+    from tenants import clock
     from tenants.database import current_engine, open_pool
     from tenants.roles import Role
     from tenants.scope import TenantScope
@@ -193,12 +195,12 @@ async def _work(directors: int) -> dict[str, Any]:
                 working_relationships="Joint webinars.",
                 shared_interests="Library education.",
                 common_understanding="Each party bears its own costs.",
-                effective_date=date.today(),
-                expires_on=date.today() + timedelta(days=365),
+                effective_date=await clock.today(scope),
+                expires_on=await clock.today(scope) + timedelta(days=365),
             ),
             actor=chair,
         )
-        closes = datetime.now(UTC) + timedelta(days=1)
+        closes = clock.utc_now() + timedelta(days=1)
         motions.append(
             await propose(
                 scope, mou.id, MotionIn(purpose="approval", closes_at=closes), actor=chair

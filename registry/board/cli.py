@@ -1,6 +1,8 @@
 """`accord motions ...`: the board's scheduled work, for cron.
 
 */15 * * * *  accord motions close-due   # decide motions past their deadline, remind
+
+Given `--as-of TIME` it is a dry run (it prints what it would decide) unless `--apply`.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import TypeVar
 
 import click
 
-from registry.console import run
+from registry.console import apply_option, run_job
 
 T = TypeVar("T")
 
@@ -33,10 +35,16 @@ def parse_moment(value: str | None, name: str) -> datetime | None:
 
 
 @motions_group.command("close-due")
-@click.option("--as-of", "as_of", default=None, help="Act as if it were this time (ISO 8601).")
+@click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    help="Act as if it were this time (ISO 8601); a dry run unless --apply.",
+)
 @click.option("--tenant", default=None, help="Only this tenant's motions (default: every tenant).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per decided motion.")
-def close_due_command(as_of: str | None, tenant: str | None, as_json: bool) -> None:
+@apply_option()
+def close_due_command(as_of: str | None, tenant: str | None, as_json: bool, apply: bool) -> None:
     """Decide every open motion whose deadline has passed (signed record, audit event,
     the subject's state moved), then remind directors of motions closing within a day."""
     from registry.audit.ledger import OPERATOR
@@ -48,22 +56,25 @@ def close_due_command(as_of: str | None, tenant: str | None, as_json: bool) -> N
         closing = await close_due(actor=OPERATOR, now=now, tenant=tenant)
         return closing, await remind_closing(now=now, tenant=tenant)
 
-    closing, reminded = run(work())
-    for motion in closing.decided:
-        if as_json:
-            line = {
-                "motion": str(motion.id),
-                "status": motion.status,
-                "subject": f"{motion.subject_kind}:{motion.subject_id}",
-            }
-            click.echo(json.dumps(line))
-        else:
-            click.echo(f"{motion.id}\t{motion.status}\t{motion.subject_kind}\t{motion.title}")
-    for motion_id, why in closing.failed:
-        click.echo(f"{motion_id}\tnot closed: {why}", err=True)
-    click.echo(f"{len(closing.decided)} decided, {reminded} reminded", err=True)
-    if closing.failed:
-        raise SystemExit(1)
+    def show(done: tuple[ClosingRun, int]) -> None:
+        closing, reminded = done
+        for motion in closing.decided:
+            if as_json:
+                line = {
+                    "motion": str(motion.id),
+                    "status": motion.status,
+                    "subject": f"{motion.subject_kind}:{motion.subject_id}",
+                }
+                click.echo(json.dumps(line))
+            else:
+                click.echo(f"{motion.id}\t{motion.status}\t{motion.subject_kind}\t{motion.title}")
+        for motion_id, why in closing.failed:
+            click.echo(f"{motion_id}\tnot closed: {why}", err=True)
+        click.echo(f"{len(closing.decided)} decided, {reminded} reminded", err=True)
+        if closing.failed:
+            raise SystemExit(1)
+
+    run_job(work(), as_of=as_of, apply=apply, show=show)
 
 
 @motions_group.command("verify")

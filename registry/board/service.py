@@ -53,6 +53,7 @@ from registry.board.schemas import (
 from registry.board.tables import Ballot, Motion
 from registry.notifications.service import notify, people_with_role
 from registry.policies.service import CURRENT_SQL
+from tenants import clock
 from tenants.database import as_datetime, as_uuid, current_engine, fetch, write_transaction
 from tenants.errors import AccordError, Conflict, Forbidden, InvalidInput, NotFound
 from tenants.keys import public_keys, sign
@@ -495,7 +496,10 @@ async def open_motion(
         roll,
         kind="motion.opened",
         subject=f"Motion for the board: {title}",
-        body=f"A motion is open for your vote until {plain(closes_at)}: {title}.",
+        body=(
+            f"A motion is open for your vote until {await clock.time_for(scope, closes_at)}: "
+            f"{title}."
+        ),
         motion_id=motion_id,
     )
     return motion_id
@@ -657,7 +661,8 @@ async def _act(
             if motion["status"] != "open":
                 raise Conflict(
                     f"the motion was decided ({motion['status']}) at "
-                    f"{plain(as_datetime(motion['closed_at']))}; votes are final"
+                    f"{await clock.time_for(scope, as_datetime(motion['closed_at']))}; "
+                    "votes are final"
                 )
             ballot = None
             if person_id is not None:
@@ -676,7 +681,8 @@ async def _act(
             if settled(_states(ballots), _rules_of(motion)):
                 await _close(scope, await _motion_row(scope, oid), "settled", actor)
     if late is not None:
-        raise Conflict(f"voting on this motion closed at {plain(late)}; it is now decided")
+        shown = await clock.time_for(scope, late)
+        raise Conflict(f"voting on this motion closed at {shown}; it is now decided")
     return await get_motion(scope, oid)
 
 
@@ -805,13 +811,15 @@ async def remind_closing(*, now: datetime | None = None, tenant: str | None = No
                 continue
             ballots = await _ballot_rows(scope, [motion_id])
             waiting = [as_uuid(b["person"]) for b in ballots if not _states([b])[0].acted]
+            motion_closes = as_datetime(motion["closes_at"])
+            assert motion_closes is not None
             await _notify(
                 scope,
                 waiting,
                 kind="motion.closing",
                 subject=f"Closing soon: {motion['title']}",
                 body=(
-                    f"The motion closes at {plain(as_datetime(motion['closes_at']))} and your "
+                    f"The motion closes at {await clock.time_for(scope, motion_closes)} and your "
                     "vote is not in yet."
                 ),
                 motion_id=motion_id,

@@ -59,6 +59,7 @@ async def _work(mentees: int) -> dict[str, Any]:
     from registry.audit.ledger import OPERATOR, Actor
     from registry.mentoring import service
     from registry.mentoring.schemas import ApplicationIn, IntakeCreate, SchemeCreate
+    from tenants import clock
     from tenants.database import open_pool
     from tenants.roles import Role
     from tenants.scope import TenantScope
@@ -76,7 +77,7 @@ async def _work(mentees: int) -> dict[str, Any]:
         ),
         actor=OPERATOR,
     )
-    today = service.today()
+    today = await clock.today(scope)
     intake = await service.create_intake(
         scope,
         scheme.id,

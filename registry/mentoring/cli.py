@@ -8,11 +8,11 @@ from typing import Any, TypeVar
 
 import click
 
-from registry.console import run
+from registry.console import apply_option, run, run_job
 
 T = TypeVar("T")
 
-AS_OF_HELP = "The day of the run (default: today in the association's time zone)."
+AS_OF_HELP = "The day to run as (default: each association's today); a dry run unless --apply."
 
 mentoring_group = click.Group(
     "mentoring", help="Mentoring schemes: fee runs, closing ended intakes, exports."
@@ -30,56 +30,64 @@ def _day(value: str | None) -> date | None:
 
 @mentoring_group.command("charge-fees")
 @click.option("--tenant", "slug", default=None, help="Only this tenant (default: every tenant).")
-@click.option(
-    "--as-of", "as_of", default=None, help="The day of the run (default: today, the association's)."
-)
-def charge_fees_command(slug: str | None, as_of: str | None) -> None:
+@click.option("--as-of", "as_of", default=None, help=AS_OF_HELP)
+@apply_option()
+def charge_fees_command(slug: str | None, as_of: str | None, apply: bool) -> None:
     """Charge every mentee fee that is due and whose charging date has come.
 
     A fee falls due only once a partner is allocated and the acceptance signed; it is
     charged from the earliest day the scheme's policy allows (ALIA: two months later).
-    Run it daily from cron; a fee is charged once. Prints one line per tenant."""
+    Run it daily from cron; a fee is charged once. Prints one line per tenant. With
+    --as-of it only says what it would charge, unless --apply is given."""
     day = _day(as_of)
 
     async def charge() -> list[tuple[str, int]]:
         from registry.audit.ledger import OPERATOR
-        from registry.mentoring.service import charge_due_fees, local_today
+        from registry.mentoring.service import charge_due_fees
+        from tenants import clock
 
         counts: list[tuple[str, int]] = []
         for scope in await _scopes(slug):
-            charged = await charge_due_fees(scope, day or await local_today(scope), actor=OPERATOR)
+            charged = await charge_due_fees(scope, day or await clock.today(scope), actor=OPERATOR)
             counts.append((scope.slug, len(charged)))
         return counts
 
-    for name, count in run(charge()):
-        click.echo(f"{name}\t{count} fees charged")
+    def show(counts: list[tuple[str, int]]) -> None:
+        for name, count in counts:
+            click.echo(f"{name}\t{count} fees charged")
+
+    run_job(charge(), as_of=as_of, apply=apply, show=show)
 
 
 @mentoring_group.command("close-ended")
 @click.option("--tenant", "slug", default=None, help="Only this tenant (default: every tenant).")
-@click.option(
-    "--as-of", "as_of", default=None, help="The day of the run (default: today, the association's)."
-)
-def close_ended_command(slug: str | None, as_of: str | None) -> None:
+@click.option("--as-of", "as_of", default=None, help=AS_OF_HELP)
+@apply_option()
+def close_ended_command(slug: str | None, as_of: str | None, apply: bool) -> None:
     """Complete every active partnership whose intake has ended.
 
     Nothing continues past an intake's end: run it daily from cron. A partnership that
     never became active is left as it is (its transitions are refused after the end).
-    Prints one line per tenant."""
+    Prints one line per tenant. With --as-of it only says what it would complete,
+    unless --apply is given."""
     day = _day(as_of)
 
     async def close() -> list[tuple[str, int]]:
         from registry.audit.ledger import OPERATOR
-        from registry.mentoring.service import complete_ended, local_today
+        from registry.mentoring.service import complete_ended
+        from tenants import clock
 
         counts: list[tuple[str, int]] = []
         for scope in await _scopes(slug):
-            done = await complete_ended(scope, day or await local_today(scope), actor=OPERATOR)
+            done = await complete_ended(scope, day or await clock.today(scope), actor=OPERATOR)
             counts.append((scope.slug, len(done)))
         return counts
 
-    for name, count in run(close()):
-        click.echo(f"{name}\t{count} partnerships completed")
+    def show(counts: list[tuple[str, int]]) -> None:
+        for name, count in counts:
+            click.echo(f"{name}\t{count} partnerships completed")
+
+    run_job(close(), as_of=as_of, apply=apply, show=show)
 
 
 async def _scopes(slug: str | None) -> list[Any]:

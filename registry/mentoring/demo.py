@@ -8,6 +8,7 @@ from datetime import timedelta
 from registry.audit.ledger import OPERATOR
 from registry.mentoring import service
 from registry.mentoring.schemas import IntakeCreate, SchemeCreate
+from tenants import clock
 from tenants.scope import TenantScope
 from tenants.tables import Tenant
 
@@ -40,12 +41,12 @@ async def load_mentoring_demo(tenants: dict[str, Tenant]) -> list[str]:
     """A scheme and an open intake in each demo tenant that lacks the demo scheme; the
     slugs of the tenants that got one (running it again adds nothing)."""
     added: list[str] = []
-    today = service.today()
     for slug, name, mode, preset, interests in SCHEMES:
         tenant = tenants.get(slug)
         if tenant is None:
             continue
         scope = TenantScope(tenant.id, slug)
+        today = await clock.today(scope)
         if any(scheme.name == name for scheme in await service.list_schemes(scope)):
             continue
         scheme = await service.create_scheme(

@@ -17,7 +17,6 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 from uuid import UUID
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from policies import Decision, Policy, PolicyError, SubjectError, evaluate, load_policy
 from policies import load_preset as load_policy_preset
@@ -47,6 +46,7 @@ from registry.mentoring.tables import (
 )
 from registry.notifications.service import notify, people_with_role
 from registry.policies.service import get_policy
+from tenants import clock
 from tenants.database import as_datetime, as_uuid, write_transaction
 from tenants.errors import Conflict, Forbidden, InvalidInput, NotFound
 from tenants.roles import Role
@@ -60,21 +60,6 @@ COORDINATOR_ROLES = frozenset({"coordinator", "admin", OPERATOR_ROLE})
 #: Applications in the pool of the next run (mentors also while they have places left).
 POOL_STATUSES = ("accepted", "waitlisted")
 MENTOR_POOL_STATUSES = ("accepted", "waitlisted", "matched")
-
-
-def today() -> date:
-    return datetime.now(UTC).date()
-
-
-async def local_today(scope: TenantScope) -> date:
-    """Today in the association's own time zone: a window's closing day is its day,
-    not UTC's (Sydney is ten hours ahead)."""
-    rows = await scope.rows("SELECT time_zone FROM tenant WHERE id = {tenant}")
-    try:
-        zone = ZoneInfo(rows[0]["time_zone"]) if rows else UTC
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = UTC
-    return datetime.now(zone).date()
 
 
 def is_reader(actor: Actor) -> bool:
@@ -510,7 +495,7 @@ async def submit_application(
     """Apply to an intake. The scheme's policy decides: ineligible (or outside the
     window) is Forbidden with its reasons and nothing is stored; refer stores the
     application as referred (a coordinator admits it); eligible stores it accepted."""
-    as_of = as_of or await local_today(scope)
+    as_of = as_of or await clock.today(scope)
     intake, scheme = await _intake_with_scheme(scope, intake_id)
     dates = intake_dates(intake)
     policy = await scheme_policy(scope, scheme)
@@ -893,7 +878,7 @@ def _check_open(intake: dict[str, Any], as_of: date) -> None:
 async def create_run(scope: TenantScope, intake_id: UUID | str, *, actor: Actor) -> MatchRunOut:
     """A draft run over the intake's pool; any earlier draft of the intake is discarded."""
     intake, scheme = await _intake_with_scheme(scope, intake_id)
-    _check_open(intake, await local_today(scope))
+    _check_open(intake, await clock.today(scope))
     fields, _ = await _compute(scope, intake, scheme, [])
     async with write_transaction():
         await lock_head(scope.tenant_id)
@@ -958,7 +943,7 @@ async def _draft(
     if run["status"] != "draft":
         raise Conflict(f"the run is {run['status']}; only a draft is reviewed or published")
     intake, scheme = await _intake_with_scheme(scope, run["intake"])
-    _check_open(intake, await local_today(scope))
+    _check_open(intake, await clock.today(scope))
     return run, intake, scheme
 
 
@@ -1356,7 +1341,7 @@ async def _transition(
     """One named transition of a partnership, checked for state and role, with its audit
     event (`mentoring.partnership.<event>`: accepted_by_party when only one party has
     accepted yet) in the same transaction."""
-    as_of = await local_today(scope)
+    as_of = await clock.today(scope)
     async with write_transaction():
         await lock_head(scope.tenant_id)
         row = await _partnership_row(scope, partnership_id, actor)
@@ -1435,7 +1420,7 @@ async def _fees_fall_due(
     """Both accepted: a partner is allocated and the acceptance signed, so a fee the
     policy charges this role falls due, in the months the policy says."""
     policy = await scheme_policy(scope, scheme)
-    matched_on = _created(row["created_at"]).date()
+    matched_on = clock.local_day(_created(row["created_at"]), await clock.zone_name(scope))
     for column in ("application_a", "application_b"):
         app = await _row(scope, MentoringApplication, row[column], "application")
         if app["fee_state"] != "not_due":
@@ -1741,6 +1726,7 @@ async def export_pairs(
         raise InvalidInput("format", "must be csv or xlsx")
     intake, scheme = await _intake_with_scheme(scope, intake_id)
     role_a, role_b = ("peer", "peer") if scheme["mode"] == "peer" else ("mentor", "mentee")
+    zone = await clock.zone_name(scope)  # times as the association reads them, zone named
     rows = [
         (
             str(as_uuid(r["id"])),
@@ -1755,8 +1741,10 @@ async def export_pairs(
             r["country_b"],
             round(float(r["score"]), 4),
             "yes" if r["pinned"] else "no",
-            _created(r["created_at"]).isoformat(),
-            "" if r["accepted_at"] is None else _created(r["accepted_at"]).isoformat(),
+            clock.local_time(_created(r["created_at"]), zone, sortable=True),
+            ""
+            if r["accepted_at"] is None
+            else clock.local_time(_created(r["accepted_at"]), zone, sortable=True),
             r["end_reason"] or "",
         )
         for r in await scope.rows(PAIRS_SQL, as_uuid(intake["id"]))

@@ -28,7 +28,7 @@ from registry.mous.schemas import (
     ReviewOut,
     SigningIn,
 )
-from registry.mous.service import today
+from tenants import clock
 from tenants.roles import Role
 from tenants.scope import TenantScope
 
@@ -83,7 +83,7 @@ class MouController(TenantRoutes):
     ) -> Response[bytes]:
         mous = await service.all_mous(tenant_scope)
         name = f"{tenant_scope.slug}-mou-register.{format}"
-        title = f"MOU register of {tenant_scope.slug}, {today()}"
+        title = f"MOU register of {tenant_scope.slug}, {await clock.today(tenant_scope)}"
         return attachment(render(mous, format, title), MEDIA_TYPES[format], name)
 
     @get("/{mou_id:uuid}", **allow(MOU_READERS), summary="One MOU")

@@ -53,6 +53,7 @@ from registry.mous.tables import Mou, MouParty, MouReview, MouSignatory
 from registry.notifications.service import notify, people_with_role
 from registry.relationships import cases
 from registry.relationships.tables import PartnerOrganisation, RelationshipRequest
+from tenants import clock
 from tenants.database import as_datetime, as_uuid, current_engine, fetch, write_transaction
 from tenants.errors import Conflict, InvalidInput, NotFound
 from tenants.roles import Role
@@ -66,10 +67,6 @@ SUBJECT_KINDS = {
     "termination": "mou_termination",
 }
 DEFAULT_REVIEW_MONTHS = 12
-
-
-def today() -> date:
-    return datetime.now(UTC).date()
 
 
 def _mou_id(value: UUID | str) -> UUID:
@@ -685,11 +682,12 @@ async def sign(scope: TenantScope, mou_id: UUID | str, data: SigningIn, *, actor
         states.check(states.SIGN, row["state"])
         parties = {p.partner_id for p in (await _parties(scope, [oid])).get(oid, [])}
         signed_for: set[UUID | None] = set()
+        local_today = await clock.today(scope)
         for index, signatory in enumerate(data.signatories):
             field = f"signatories[{index}]"
             if signatory.partner_id is not None and signatory.partner_id not in parties:
                 raise InvalidInput(f"{field}.partner_id", "not a party to this MOU")
-            if signatory.signed_on > today():
+            if signatory.signed_on > local_today:
                 raise InvalidInput(f"{field}.signed_on", "cannot be in the future")
             signed_for.add(signatory.partner_id)
         missing = [str(p) for p in parties if p not in signed_for]
@@ -769,7 +767,7 @@ async def activate(scope: TenantScope, mou_id: UUID | str, *, actor: Actor) -> M
             raise Conflict(f"the MOU cannot be activated: {hold}")
         effective = _date(row["effective_date"])
         assert effective is not None  # checked before it went to the board
-        if effective > today():
+        if effective > await clock.today(scope):
             raise Conflict(f"the MOU takes effect on {effective}; activate it then")
         review = states.first_review(effective, int(row["review_interval_months"]))
         await _set_state(
@@ -860,7 +858,7 @@ async def on_renewal_decided(
         return
     terms, term_changes = _apply_terms(row)
     interval = int(terms.get(Mou.review_interval_months, row["review_interval_months"]))
-    review = states.review_after(today(), interval)
+    review = states.review_after(await clock.today(scope), interval)
     await _set_state(
         scope,
         row,
@@ -982,8 +980,9 @@ async def start_review(scope: TenantScope, mou_id: UUID | str, *, actor: Actor) 
     oid = _mou_id(mou_id)
     async with write_transaction():
         row = await _lock(scope, oid)
-        due = _date(row["next_review_due"]) or today()
-        review_id = await _open_review(scope, row, min(due, today()), actor)
+        today = await clock.today(scope)
+        due = _date(row["next_review_due"]) or today
+        review_id = await _open_review(scope, row, min(due, today), actor)
     return await get_review(scope, oid, review_id)
 
 
@@ -1020,7 +1019,8 @@ async def decide_review(
         row = await _lock(scope, oid)
         review = await get_review(scope, oid, review_id)
         if review.decision is not None:
-            raise Conflict(f"the review was decided ({review.decision}) at {review.decided_at}")
+            decided = await clock.time_for(scope, review.decided_at)
+            raise Conflict(f"the review was decided ({review.decision}) at {decided}")
         states.check(states.DECIDE_REVIEW, row["state"])
         now = datetime.now(UTC)
         await scope.update(
@@ -1040,7 +1040,9 @@ async def decide_review(
         }
         if data.decision == "continue":
             back = states.RENEWED if int(row["renewals"]) else states.ACTIVE
-            review_due = states.review_after(today(), int(row["review_interval_months"]))
+            review_due = states.review_after(
+                await clock.today(scope), int(row["review_interval_months"])
+            )
             changes["next_review_due"] = [_date(row["next_review_due"]), review_due]
             await _set_state(
                 scope,
@@ -1083,22 +1085,29 @@ REVIEW_DUE_SQL = (
 )
 
 
-async def _each(sql: str, day: date, tenant: str | None) -> Iterable[tuple[TenantScope, UUID]]:
-    rows = await fetch(sql, day)
-    return [
-        (TenantScope(as_uuid(r["tenant"]), r["slug"]), as_uuid(r["id"]))
-        for r in rows
-        if tenant is None or r["slug"] == tenant
-    ]
+async def _each(
+    sql: str, on: date | None, tenant: str | None
+) -> Iterable[tuple[TenantScope, UUID, date]]:
+    """The MOUs the statement finds as of `on`, each with the day to judge it by:
+    `on` when given, else today in its association's zone. Without `on` the
+    statement looks as far as the furthest-ahead zone's day and each
+    MOU is then judged by its own association's day."""
+    bound = on or clock.latest_today()
+    found: list[tuple[TenantScope, UUID, date]] = []
+    for r in await fetch(sql, bound):
+        if tenant is not None and r["slug"] != tenant:
+            continue
+        scope = TenantScope(as_uuid(r["tenant"]), r["slug"])
+        found.append((scope, as_uuid(r["id"]), on or await clock.today(scope)))
+    return found
 
 
 async def expire_due(
     *, actor: Actor, on: date | None = None, tenant: str | None = None
 ) -> list[MouOut]:
     """Every MOU in force past its expiry date, of every tenant, becomes expired."""
-    day = on or today()
     expired: list[MouOut] = []
-    for scope, mou_id in await _each(EXPIRING_SQL, day, tenant):
+    for scope, mou_id, day in await _each(EXPIRING_SQL, on, tenant):
         async with write_transaction():
             row = await _lock(scope, mou_id)
             if row["state"] not in states.EXPIRE.sources or not states.is_expired(
@@ -1125,9 +1134,8 @@ async def open_due_reviews(
     *, actor: Actor, on: date | None = None, tenant: str | None = None
 ) -> list[ReviewOut]:
     """Every MOU in force whose review has fallen due goes under review."""
-    day = on or today()
     opened: list[ReviewOut] = []
-    for scope, mou_id in await _each(REVIEW_DUE_SQL, day, tenant):
+    for scope, mou_id, day in await _each(REVIEW_DUE_SQL, on, tenant):
         async with write_transaction():
             row = await _lock(scope, mou_id)
             due = _date(row["next_review_due"])

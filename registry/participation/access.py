@@ -18,6 +18,7 @@ from policies import Policy, PolicyError, load_policy, load_preset
 from registry.audit.ledger import OPERATOR_ROLE, Actor
 from registry.mentoring.tables import MentoringIntake, MentoringPartnership, MentoringScheme
 from registry.policies.tables import TenantPolicyVersion
+from tenants import clock
 from tenants.database import as_uuid
 from tenants.errors import Forbidden, NotFound
 from tenants.roles import Role
@@ -86,10 +87,10 @@ class PartnershipView:
     def ends_on(self) -> date:
         return as_day(self.intake.ends_on)
 
-    @property
-    def accepted_on(self) -> date | None:
+    def accepted_on(self, zone_name: str | None) -> date | None:
+        """The association's day on which both parties had accepted."""
         accepted = self.row.accepted_at
-        return None if accepted is None else accepted.date()
+        return None if accepted is None else clock.local_day(accepted, zone_name)
 
     @property
     def title(self) -> str:

@@ -24,6 +24,7 @@ from typing import Any
 from anyascii import anyascii
 
 from registry.audit.canonical import canonical_bytes
+from tenants import clock
 
 CODE_PREFIX = "ACC"
 #: 80 random bits: 16 base32 letters, in four groups after the prefix.
@@ -99,8 +100,18 @@ def _day(iso: str) -> str:
     return date.fromisoformat(iso[:10]).strftime("%-d %B %Y")
 
 
-def render_pdf(facts: CertificateFacts, verify_url: str, key_id: str) -> bytes:
-    """A one-page A4 landscape certificate naming the verification code and URL."""
+def _issued_day(iso: str, zone: str) -> str:
+    """The day of issue as the association reads it (an instant, stored in UTC)."""
+    try:
+        at = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return _day(iso)
+    return clock.local_day(at, zone).strftime("%-d %B %Y")
+
+
+def render_pdf(facts: CertificateFacts, verify_url: str, key_id: str, zone: str = "UTC") -> bytes:
+    """A one-page A4 landscape certificate naming the verification code and URL; the
+    day of issue is the association's (its time `zone`)."""
     from fpdf import FPDF  # loaded when a certificate is drawn, not with the CLI
 
     pdf = FPDF(orientation="L", unit="mm", format="A4")
@@ -129,7 +140,7 @@ def render_pdf(facts: CertificateFacts, verify_url: str, key_id: str) -> bytes:
     plural = "" if facts.meetings == 1 else "s"
     line(f"logging {facts.hours} hours of mentoring in {facts.meetings} meeting{plural}", 14, "", 2)
     line(f"({facts.cpd}).", 12, "", 10)
-    line(f"Issued {_day(facts.issued_at)}", 11, "", 12)
+    line(f"Issued {_issued_day(facts.issued_at, zone)}", 11, "", 12)
     line(f"Verification code: {facts.code}", 12, "B", 2)
     line(f"Check it at {verify_url}", 10, "", 2)
     line(f"Signed with the association's Ed25519 key {key_id}", 8, "", 0)
@@ -146,7 +157,9 @@ class Verdict:
         return self.status == "valid"
 
 
-def verdict(*, signature_ok: bool, revoked_at: datetime | None, reason: str) -> Verdict:
+def verdict(
+    *, signature_ok: bool, revoked_at: datetime | None, reason: str, zone: str = "UTC"
+) -> Verdict:
     """A certificate is valid when its signature holds over the stored facts and it
     was not revoked; a bad signature wins over a revocation (the facts are not to be
     trusted either way)."""
@@ -156,5 +169,6 @@ def verdict(*, signature_ok: bool, revoked_at: datetime | None, reason: str) -> 
         )
     if revoked_at is not None:
         why = f": {reason}" if reason else ""
-        return Verdict("revoked", f"revoked on {revoked_at.date().isoformat()}{why}")
+        revoked_on = clock.local_day(revoked_at, zone).isoformat()
+        return Verdict("revoked", f"revoked on {revoked_on}{why}")
     return Verdict("valid", "the signature holds and the certificate has not been revoked")

@@ -2,7 +2,9 @@
 reminders), the open flags of a tenant, and the check of a certificate code.
 
 `daily` is meant for cron once a day; running it again the same day does nothing
-(flags, opened surveys and reminders are each recorded once).
+(flags, opened surveys and reminders are each recorded once). Without `--today` it
+runs on today in each association's zone; given `--today DAY` it is a dry run that
+prints what it would do, unless `--apply` is given.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import click
 import msgspec
 
 from registry.audit.ledger import OPERATOR
-from registry.console import run
+from registry.console import apply_option, run, run_job
 from registry.participation import service
 from registry.participation.schemas import FlagOut, RunOut, VerificationOut
 from tenants.scope import TenantScope
@@ -49,8 +51,14 @@ def _echo(value: Any) -> None:
 
 @participation_group.command("daily")
 @click.option("--tenant", "slug", default=None, help="Only this tenant (default: every one).")
-@click.option("--today", default=None, metavar="YYYY-MM-DD", help="The day to run as.")
-def daily_command(slug: str | None, today: str | None) -> None:
+@click.option(
+    "--today",
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="The day to run as (default: each association's today); a dry run unless --apply.",
+)
+@apply_option("--today")
+def daily_command(slug: str | None, today: str | None, apply: bool) -> None:
     """Raise 60-day flags, open due surveys and send reminders; one JSON line per tenant."""
     day = _day(today)
 
@@ -59,8 +67,11 @@ def daily_command(slug: str | None, today: str | None) -> None:
             return await service.run_daily_all(actor=OPERATOR, today=day)
         return [await service.run_daily(await _scope(slug), actor=OPERATOR, today=day)]
 
-    for result in run(work()):
-        _echo(result)
+    def show(results: list[RunOut]) -> None:
+        for result in results:
+            _echo(result)
+
+    run_job(work(), as_of=today, apply=apply, show=show, option="--today")
 
 
 @participation_group.command("flags")

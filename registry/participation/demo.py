@@ -23,6 +23,7 @@ from registry.mentoring.tables import (
 )
 from registry.participation import service
 from registry.participation.surveys import SurveyKind, questions_for
+from tenants import clock
 from tenants.roles import Role
 from tenants.scope import TenantScope
 from tenants.service import find_person
@@ -60,7 +61,7 @@ async def load_participation_demo(tenants: dict[str, Tenant]) -> str | None:
     scheme = await scope.objects(MentoringScheme).where(MentoringScheme.name == SCHEME).first()
     if scheme is None:
         return None
-    year = _finished_year(datetime.now(UTC).date())
+    year = _finished_year(await clock.today(scope))
     name = f"{year} program"
     done = await scope.count(MentoringIntake).where(
         (MentoringIntake.scheme == scheme.id) & (MentoringIntake.name == name)
@@ -73,7 +74,7 @@ async def load_participation_demo(tenants: dict[str, Tenant]) -> str | None:
         {"applications_open": date(year, 1, 15), "applications_close": date(year, 2, 14)},
     )
     intake = await scope.create(
-        MentoringIntake, scheme=scheme.id, name=name, **vars(dates), created_at=datetime.now(UTC)
+        MentoringIntake, scheme=scheme.id, name=name, **vars(dates), created_at=clock.utc_now()
     )
     people = ((mentor.id, "mentor", 12), (mentee.id, "mentee", 2))
     applications = [

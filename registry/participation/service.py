@@ -68,7 +68,7 @@ from registry.participation.tables import (
     Survey,
     SurveyResponse,
 )
-from tenants import keys
+from tenants import clock, keys
 from tenants.database import as_uuid, fetch, write_transaction
 from tenants.errors import Conflict, Forbidden, InvalidInput, NotFound
 from tenants.roles import Role
@@ -79,10 +79,6 @@ log = logging.getLogger(__name__)
 
 FLAG_KIND = "no_meeting_60_days"
 T = TypeVar("T", bound=Table)
-
-
-def _today() -> date:
-    return datetime.now(UTC).date()
 
 
 def _note_context(note_id: UUID) -> str:
@@ -146,8 +142,8 @@ async def _has_current_certificate(scope: TenantScope, partnership_id: UUID) -> 
     return bool(count)
 
 
-def _check_meeting_day(view: PartnershipView, held_on: date, today: date) -> None:
-    earliest = min(view.starts_on, view.accepted_on or view.starts_on)
+def _check_meeting_day(view: PartnershipView, held_on: date, today: date, zone: str) -> None:
+    earliest = min(view.starts_on, view.accepted_on(zone) or view.starts_on)
     if held_on > today:
         raise InvalidInput("held_on", f"{held_on.isoformat()} is in the future")
     if held_on < earliest:
@@ -202,7 +198,8 @@ async def log_meeting(
     today: date | None = None,
 ) -> MeetingOut:
     """A party logs a meeting held; it counts for both parties and clears a 60-day flag."""
-    today = today or _today()
+    zone = await clock.zone_name(scope)
+    today = today or clock.today_in(zone)
     view = await access.partnership(scope, partnership_id, actor)
     person = require_party(view, actor, "log its meetings")
     if view.state not in access.MEETING_STATES:
@@ -210,7 +207,7 @@ async def log_meeting(
             f"meetings are logged for an accepted, active or completed partnership; "
             f"this one is {view.state.replace('_', ' ')}"
         )
-    _check_meeting_day(view, held_on, today)
+    _check_meeting_day(view, held_on, today, zone)
     async with write_transaction():
         await lock_head(scope.tenant_id)
         if await _has_current_certificate(scope, view.id):
@@ -530,13 +527,13 @@ def _stored_window(row: Survey, kind: SurveyKind) -> SurveyWindow:
     return SurveyWindow(kind, access.as_day(row.opens_on), access.as_day(row.due_on))
 
 
-def _response_out(row: SurveyResponse, due_on: date) -> ResponseOut:
+def _response_out(row: SurveyResponse, due_on: date, zone: str) -> ResponseOut:
     return ResponseOut(
         person_id=as_uuid(row.person),
         role=str(row.role),
         answers=_answers(row.answers),
         submitted_at=row.submitted_at,
-        late=row.submitted_at.date() > due_on,
+        late=clock.local_day(row.submitted_at, zone) > due_on,
     )
 
 
@@ -564,6 +561,7 @@ async def _survey_out(
     shown = [r for r in responses if access.is_staff(actor) or as_uuid(r.person) == actor.person_id]
     # A survey is open only once the daily job has opened it (and told the parties).
     status = "not_open" if row is None else window.status(today, mine)
+    zone = await clock.zone_name(scope) if shown else "UTC"
     return SurveyOut(
         id=None if row is None else row.id,
         partnership_id=view.id,
@@ -573,7 +571,7 @@ async def _survey_out(
         status=status,
         answered_by=answered_by,
         questions=await _questions(scope, view, kind),
-        responses=[_response_out(r, window.due_on) for r in shown],
+        responses=[_response_out(r, window.due_on, zone) for r in shown],
     )
 
 
@@ -581,7 +579,7 @@ async def list_surveys(
     scope: TenantScope, partnership_id: UUID | str, actor: Actor, today: date | None = None
 ) -> list[SurveyOut]:
     """The midway review and the evaluation of the partnership, opened or not yet."""
-    today = today or _today()
+    today = today or await clock.today(scope)
     view = await access.partnership(scope, partnership_id, actor)
     rows = {
         str(r.kind): r for r in await scope.objects(Survey).where(Survey.partnership == view.id)
@@ -600,7 +598,7 @@ async def get_survey(
 ) -> SurveyOut:
     row, view = await _survey(scope, survey_id, actor)
     kind: SurveyKind = "midway" if row.kind == "midway" else "evaluation"
-    return await _survey_out(scope, view, kind, row, actor, today or _today())
+    return await _survey_out(scope, view, kind, row, actor, today or await clock.today(scope))
 
 
 async def answer_survey(
@@ -612,7 +610,7 @@ async def answer_survey(
     today: date | None = None,
 ) -> SurveyOut:
     """A party answers the survey once; late answers are kept (and marked late)."""
-    today = today or _today()
+    today = today or await clock.today(scope)
     row, view = await _survey(scope, survey_id, actor)
     person = require_party(view, actor, "answer its surveys")
     if view.state in ("withdrawn", "terminated"):
@@ -730,6 +728,7 @@ async def _flag_stale(
         )
     }
     coordinators: list[UUID] | None = None
+    zone = await clock.zone_name(scope)
     for view in views:
         live = view.state in access.LIVE_STATES and view.starts_on <= today <= view.ends_on
         if not live:
@@ -746,7 +745,7 @@ async def _flag_stale(
             today=today,
             last_meeting_on=last.get(view.id),
             starts_on=view.starts_on,
-            accepted_on=view.accepted_on,
+            accepted_on=view.accepted_on(zone),
         )
         if not quiet.stale or view.id in open_flags:
             continue
@@ -882,7 +881,7 @@ def _label(kind: str) -> str:
 async def run_daily(scope: TenantScope, *, actor: Actor, today: date | None = None) -> RunOut:
     """The daily job for one tenant; idempotent (a second run the same day finds the
     flags raised, the surveys opened and the reminders sent, and does nothing)."""
-    today = today or _today()
+    today = today or await clock.today(scope)
     async with write_transaction():
         await lock_head(scope.tenant_id)
         views = await _visible_partnerships(scope, actor)
@@ -1040,7 +1039,9 @@ async def certificate_pdf(
         raise Conflict(f"certificate {row.code} was revoked: {row.revoked_reason}")
     facts = CertificateFacts.from_payload(loads_canonical(str(row.facts).encode()))
     url = base_url.rstrip("/") + VERIFY_PATH + facts.code
-    return f"certificate-{facts.code}.pdf", render_pdf(facts, url, str(row.key_id))
+    return f"certificate-{facts.code}.pdf", render_pdf(
+        facts, url, str(row.key_id), await clock.zone_name(scope)
+    )
 
 
 async def revoke_certificate(
@@ -1101,7 +1102,12 @@ async def verify_certificate(code_text: str) -> VerificationOut:
         holds = holds and facts.code == row.code and facts.person_id == str(row.person)
     except (ValueError, TypeError, NotFound):
         facts, holds = None, False
-    answer = verdict(signature_ok=holds, revoked_at=row.revoked_at, reason=row.revoked_reason)
+    answer = verdict(
+        signature_ok=holds,
+        revoked_at=row.revoked_at,
+        reason=row.revoked_reason,
+        zone=await clock.zone_name(scope),
+    )
     shown = facts or _unreadable(str(row.code))
     return VerificationOut(
         code=str(row.code),

@@ -21,6 +21,9 @@ from policies import (
     subject_schema,
 )
 from policies.document import DocumentFormat, Policy
+from tenants import clock
+from tenants.errors import InvalidInput
+from tenants.validation import check_time_zone
 
 policies_group = click.Group(
     "policies", help="Eligibility, priority and approval policies, and their presets."
@@ -61,14 +64,20 @@ def show_command(name: str, as_json: bool) -> None:
               type=click.Path(dir_okay=False, path_type=Path),
               help="JSON file holding the applicant or partner to evaluate.")
 @click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD",
-              help="Day the rules are read on (default: today).")
+              help="Day the rules are read on (default: today in --time-zone).")
+@click.option("--time-zone", "time_zone", default="UTC", show_default=True, metavar="ZONE",
+              help="The association's IANA time zone, whose today the rules are read on.")
 def evaluate_command(
-    preset_name: str | None, policy_file: Path | None, subject_file: Path, as_of: str | None
+    preset_name: str | None,
+    policy_file: Path | None,
+    subject_file: Path,
+    as_of: str | None,
+    time_zone: str,
 ) -> None:
     """Evaluate a subject against a policy and print the Decision as JSON."""
     policy = _policy(preset_name, policy_file)
     subject = _read_subject(subject_file)
-    day = _parse_day(as_of)
+    day = _parse_day(as_of, time_zone)
     try:
         decision = evaluate(policy, subject, as_of=day)
     except SubjectError as exc:
@@ -118,9 +127,14 @@ def _read_subject(path: Path) -> Any:
         ) from None
 
 
-def _parse_day(text: str | None) -> date:
+def _parse_day(text: str | None, time_zone: str) -> date:
     if text is None:
-        return date.today()
+        try:
+            return clock.today_in(check_time_zone(time_zone))
+        except InvalidInput:
+            raise click.ClickException(
+                f"--time-zone: {time_zone!r} is not an IANA time zone like Australia/Canberra"
+            ) from None
     try:
         return date.fromisoformat(text)
     except ValueError:

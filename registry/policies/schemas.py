@@ -68,7 +68,7 @@ class PolicySaved(PolicyVersionOut, kw_only=True):
 
 class EvaluateIn(Input):
     """A dry run: the subject (see `accord policies schema`) and the day to read the
-    rules on (today, UTC, when omitted)."""
+    rules on (today in the association's time zone, when omitted)."""
 
     subject: dict[str, Any]
     as_of: date | None = None

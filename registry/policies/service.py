@@ -12,7 +12,7 @@ so two concurrent changes cannot both claim the same version number.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from policies import Policy, PolicyError, SubjectError, evaluate, load_policy, preset_text
@@ -26,6 +26,7 @@ from registry.policies.schemas import (
     PolicyVersionOut,
 )
 from registry.policies.tables import TenantPolicyVersion
+from tenants import clock
 from tenants.database import as_datetime, as_uuid, write_transaction
 from tenants.errors import Conflict, InvalidInput, NotFound
 from tenants.scope import TenantScope
@@ -188,7 +189,7 @@ async def _store(
         format=format,
         sha256=policy.sha256,
         created_by=actor.person_id,
-        created_at=datetime.now(UTC),
+        created_at=clock.utc_now(),
     )
     await actor.record(
         scope.tenant_id,
@@ -257,7 +258,7 @@ async def evaluate_policy(
         raise NotFound(f"no policy {name!r}")
     policy = _parse(row["document"], row["format"])
     try:
-        decision = evaluate(policy, subject, as_of=as_of or datetime.now(UTC).date())
+        decision = evaluate(policy, subject, as_of=as_of or await clock.today(scope))
     except SubjectError as exc:
         raise InvalidInput(exc.field or "subject", exc.message) from None
     result: dict[str, Any] = decision.to_dict()

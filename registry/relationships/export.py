@@ -17,6 +17,7 @@ from registry.relationships.tables import (
     ScreeningCase,
 )
 from registry.spreadsheet import Format, write_table
+from tenants import clock
 from tenants.database import as_datetime
 from tenants.scope import TenantScope
 
@@ -44,9 +45,9 @@ COLUMNS = (
 )
 
 
-def _time(value: Any) -> str:
+def _time(value: Any, zone: str) -> str:
     moment = as_datetime(value)
-    return "" if moment is None else moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return "" if moment is None else clock.local_time(moment, zone, sortable=True)
 
 
 async def register_rows(scope: TenantScope) -> list[list[Any]]:
@@ -56,6 +57,7 @@ async def register_rows(scope: TenantScope) -> list[list[Any]]:
     by_partner: dict[str, list[dict[str, Any]]] = {}
     for case in await scope.select(ScreeningCase, ScreeningCase.partner, ScreeningCase.status):
         by_partner.setdefault(str(case["partner"]), []).append(case)
+    zone = await clock.zone_name(scope)
     rows = []
     for r in requests:
         partner = partners[str(r["partner"])]
@@ -85,8 +87,8 @@ async def register_rows(scope: TenantScope) -> list[list[Any]]:
                 decision.get("outcome", ""),
                 "" if r["motion_id"] is None else str(r["motion_id"]),
                 r["outcome_reason"],
-                _time(r["submitted_at"]),
-                _time(r["decided_at"]),
+                _time(r["submitted_at"], zone),
+                _time(r["decided_at"], zone),
             ]
         )
     return rows
@@ -94,7 +96,7 @@ async def register_rows(scope: TenantScope) -> list[list[Any]]:
 
 async def export_register(scope: TenantScope, format: Format, at: datetime) -> bytes:
     rows = await register_rows(scope)
-    stamp = at.strftime("%Y-%m-%d %H:%M UTC")
+    stamp = clock.local_time(at, await clock.zone_name(scope), sortable=True)
     title = f"Relationships register of {scope.slug}, {stamp}"
     return write_table(COLUMNS, rows, format, sheet_name="Relationships", title=title)
 

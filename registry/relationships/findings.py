@@ -25,6 +25,7 @@ from uuid import UUID
 from policies.dates import human_date
 from registry.relationships.records import loads
 from registry.relationships.tables import RelationshipAttestation
+from tenants import clock
 from tenants.database import as_datetime, as_uuid
 from tenants.errors import Conflict, NotFound
 from tenants.scope import TenantScope
@@ -202,12 +203,13 @@ def reversible(findings: Findings, finding_id: UUID) -> Finding:
     return finding
 
 
-def line(finding: Finding, names: dict[str, str] | None = None) -> str:
-    """One line for the board papers: when, what, who, and where it stands."""
+def line(finding: Finding, names: dict[str, str] | None = None, zone: str = "UTC") -> str:
+    """One line for the board papers: when (the association's day, in its `zone`),
+    what, who, and where it stands."""
     row = finding.row
     who = (names or {}).get(str(row["attested_by"]), "") if row["attested_by"] else ""
     by = f" by {who}" if who else ""
-    when = finding.attested_at.date().isoformat()
+    when = clock.local_day(finding.attested_at, zone).isoformat()
     if finding.kind == REVERSAL:
         details = row["details"]
         return (

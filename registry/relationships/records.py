@@ -4,7 +4,7 @@ field, and who may do what beyond the route's roles."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -12,6 +12,7 @@ import msgspec
 import pycountry
 
 from registry.audit.ledger import Actor, lock_head
+from tenants import clock
 from tenants.errors import InvalidInput
 from tenants.roles import Role
 from tenants.scope import TenantScope
@@ -44,7 +45,7 @@ def loads(text: Any, default: Any) -> Any:
 
 
 def now() -> datetime:
-    return datetime.now(UTC)
+    return clock.utc_now()
 
 
 def is_staff(actor: Actor) -> bool:
@@ -132,7 +133,7 @@ def birth_date(value: str | None, field: str) -> str | None:
         raise InvalidInput(
             field, f"{value!r} is not a date like 1970-05-01, 1970-05 or 1970"
         ) from None
-    if not date(1900, 1, 1) <= day <= now().date():
+    if not date(1900, 1, 1) <= day <= clock.latest_today():
         raise InvalidInput(field, f"{value!r} is not a plausible date of birth")
     return value
 

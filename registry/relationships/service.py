@@ -141,7 +141,11 @@ async def _board_vote(scope: TenantScope, row: dict[str, Any]) -> dict[str, Any]
         "votes_against": tally.votes_against,
         "abstained": tally.abstained,
         "recused": tally.recused,
-        **({"decided_on": motion.closed_at.date().isoformat()} if motion.closed_at else {}),
+        **(
+            {"decided_on": (await clock.day_of(scope, motion.closed_at)).isoformat()}
+            if motion.closed_at
+            else {}
+        ),
     }
 
 
@@ -158,7 +162,7 @@ async def assess(scope: TenantScope, row: dict[str, Any]) -> Assessment:
         board = await _board_vote(scope, row)
         if board is not None:
             subject["board"] = board
-        decision = diligence.decide(policy, subject, now().date())
+        decision = diligence.decide(policy, subject, await clock.today(scope))
     verdict = clearance.judge(
         screening,
         required,
@@ -775,6 +779,7 @@ def _papers(
     assessment: Assessment,
     extra: str,
     names: dict[str, str] | None = None,
+    zone: str = "UTC",
 ) -> str:
     decision = assessment.decision
     lines = [
@@ -805,7 +810,7 @@ def _papers(
             + ("; ".join(f.adverse or "" for f in standing) if standing else "none"),
             "Findings, in the order recorded:",
         ]
-        lines += [findings.line(f, names) for f in recorded.records]
+        lines += [findings.line(f, names, zone) for f in recorded.records]
     if extra.strip():
         lines += ["", extra.strip()]
     return "\n".join(lines)
@@ -851,6 +856,7 @@ async def refer(
                 assessment,
                 papers_extra,
                 await _names(scope),
+                await clock.zone_name(scope),
             ),
             closes_at=closes_at.astimezone(UTC),
             actor=actor,

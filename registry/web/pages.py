@@ -14,7 +14,7 @@ from registry.audit.ledger import Actor
 from registry.http.tenancy import Caller, allow
 from registry.notifications import service as notifications
 from registry.web.panels import panels_for
-from registry.web.rendering import page
+from registry.web.rendering import page, zone_context
 from registry.web.tenancy import WEB_TENANT_PATH, TenantPages
 from tenants.roles import ALL_ROLES
 from tenants.scope import TenantScope
@@ -74,6 +74,7 @@ class DashboardPages(TenantPages):
                     "n": entry,
                     "slug": tenant_scope.slug,
                     "session_csrf": request.user.csrf_token,
+                    **(await zone_context(tenant_scope)),
                 },
                 status_code=200,
             )

@@ -5,21 +5,25 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 from litestar import Request, Response
 from litestar.datastructures import ResponseHeader
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
 from litestar.template.config import TemplateConfig
+from markupsafe import Markup
 
 from registry.identity.service import me
 from registry.notifications.service import unread_count
 from registry.web.auth import CSRF_FIELD, SignInRequired, current_principal
+from tenants import clock
 from tenants.errors import AccordError, InvalidInput
 from tenants.roles import ALL_ROLES, Role
 from tenants.scope import TenantScope
@@ -56,7 +60,56 @@ def template_config() -> TemplateConfig[JinjaTemplateEngine]:
         lstrip_blocks=True,
     )
     environment.globals.update(csrf_field=CSRF_FIELD)
+    environment.filters.update(moment=moment_filter, day=day_filter)
     return TemplateConfig(engine=JinjaTemplateEngine.from_environment(environment))
+
+
+def _instant(value: datetime | str) -> datetime | None:
+    """An instant; an audit event's time arrives as text ("2026-12-03T14:49:00.000000Z",
+    "2026-12-03 14:49:00"), UTC. None for text that is not a time."""
+    if not isinstance(value, datetime):
+        try:
+            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+@pass_context
+def moment_filter(context: Context, value: datetime | str | None) -> Markup | str:
+    """`{{ x.created_at|moment }}`: an instant in the association's zone (the page's
+    `zone`), with the zone named, "4 Dec 2026 01:49 AEDT", in a <time> element whose
+    datetime attribute keeps the exact UTC instant. Every page shows times this way."""
+    if value is None or value == "":
+        return "—"
+    at = _instant(value)
+    if at is None:
+        return str(value)
+    zone = context.get("zone") or "UTC"
+    # Markup.format escapes each value.
+    return Markup('<time datetime="{}" title="{}">{}</time>').format(
+        at.isoformat(), zone, clock.local_time(at, zone)
+    )
+
+
+@pass_context
+def day_filter(context: Context, value: datetime | date | str | None) -> str:
+    """`{{ x.opened_at|day }}`: "04 Dec 2026"; an instant is read as the day it was
+    in the association's zone, a date as it is."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str | datetime):
+        at = _instant(value)
+        if at is None:
+            return str(value)
+        value = clock.local_day(at, context.get("zone") or "UTC")
+    return value.strftime("%d %b %Y")
+
+
+async def zone_context(scope: TenantScope) -> dict[str, str]:
+    """What a template needs to show times: the association's zone. `page` adds it;
+    a fragment rendered on its own (an HTMX row) adds it with this."""
+    return {"zone": await clock.zone_name(scope)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +166,7 @@ async def page(
             shared["slug"] = caller.tenant_slug
             shared["roles"] = sorted(role.value for role in caller.roles)
             shared["unread"] = await unread_count(scope, caller.person_id)
+            shared.update(await zone_context(scope))
             shared["nav"] = [
                 (item.label, tenant_url(caller.tenant_slug, item.path))
                 for item in NAV

@@ -29,7 +29,9 @@ async def motion(api, board, motion_id):
 
 
 async def decide_at_deadline(api, board, motion_id):
-    accord("motions", "close-due", "--tenant", board.world.slug, "--as-of", after_deadline())
+    accord(
+        "motions", "close-due", "--tenant", board.world.slug, "--as-of", after_deadline(), "--apply"
+    )
     return await motion(api, board, motion_id)
 
 
@@ -61,7 +63,17 @@ async def test_quorum_is_half_the_board_exactly(api, factory):
     assert (await vote(api, board, short, board.directors[0], "for")).status_code == 200
     for director in board.directors[:2]:
         assert (await vote(api, board, enough, director, "for")).status_code == 200
-    accord("motions", "close-due", "--tenant", board.world.slug, "--as-of", after_deadline())
+    # A week on, as a dry run: it says what it would decide and decides nothing.
+    rehearsed = accord(
+        "motions", "close-due", "--tenant", board.world.slug, "--as-of", after_deadline()
+    )
+    assert f"{short}\tlost" in rehearsed and f"{enough}\tcarried" in rehearsed
+    assert (await motion(api, board, short))["status"] == "open"
+    assert (await motion(api, board, enough))["status"] == "open"
+    assert await mou_state(api, board, mou_id) == "draft"
+    accord(
+        "motions", "close-due", "--tenant", board.world.slug, "--as-of", after_deadline(), "--apply"
+    )
     lost = await motion(api, board, short)
     carried = await motion(api, board, enough)
     assert lost["status"] == "lost" and not lost["tally"]["quorate"]
@@ -120,7 +132,9 @@ async def test_recusal_does_not_count_towards_quorum_and_abstention_does(api, fa
     response = await recuse(api, board, recused, board.directors[1], "I chair the partner.")
     assert response.status_code == 200, response.text
     assert response.json()["tally"]["recused"] == 1
-    accord("motions", "close-due", "--tenant", board.world.slug, "--as-of", after_deadline())
+    accord(
+        "motions", "close-due", "--tenant", board.world.slug, "--as-of", after_deadline(), "--apply"
+    )
     carried = await motion(api, board, abstained)
     lost = await motion(api, board, recused)
     assert carried["status"] == "carried" and carried["tally"]["quorum_present"] == 2

@@ -6,6 +6,7 @@ from __future__ import annotations
 from registry.audit.ledger import OPERATOR
 from registry.mentoring import service
 from registry.mentoring.demo import SCHEMES, load_mentoring_demo
+from tenants import clock
 from tenants.scope import TenantScope
 from tenants.service import create_tenant
 
@@ -18,9 +19,9 @@ async def test_demo_schemes_are_open_today_and_added_once(database):
     }
     assert await load_mentoring_demo(tenants) == ["alia", "aasw", "iln"]
     assert await load_mentoring_demo(tenants) == []
-    today = service.today()
     for slug, name, mode, preset, _ in SCHEMES:
         scope = TenantScope(tenants[slug].id, str(tenants[slug].slug))
+        today = await clock.today(scope)
         (scheme,) = [s for s in await service.list_schemes(scope) if s.name == name]
         assert (scheme.mode, scheme.policy_name) == (mode, preset)
         (intake,) = await service.list_intakes(scope, scheme.id)

@@ -41,7 +41,7 @@ async def _application(api, prog, app_id, headers):
     return response.json()
 
 
-def _charge_fees(slug: str, as_of: date) -> str:
+def _charge_fees(slug: str, as_of: date, *, apply: bool = True) -> str:
     done = subprocess.run(
         [
             sys.executable,
@@ -53,6 +53,7 @@ def _charge_fees(slug: str, as_of: date) -> str:
             slug,
             "--as-of",
             as_of.isoformat(),
+            *(["--apply"] if apply else []),
         ],
         capture_output=True,
         text=True,
@@ -191,6 +192,10 @@ async def test_alia_scheme_end_to_end(api, factory):
     )
     assert never.status_code == 409 and "only a fee that is due" in never.json()["detail"]
     assert "0 fees charged" in _charge_fees(world.slug, date.today())
+    # Run as another day without --apply, it says what it would charge and charges nothing.
+    assert "1 fees charged" in _charge_fees(world.slug, add_months(date.today(), 2), apply=False)
+    dry = await _application(api, prog, pair["application_b"], coordinator(world))
+    assert dry["fee"]["state"] == "due"
     assert "1 fees charged" in _charge_fees(world.slug, add_months(date.today(), 2))
     fee = (await _application(api, prog, pair["application_b"], mentee.headers))["fee"]
     assert fee["state"] == "charged"

@@ -236,7 +236,7 @@ async def test_today_is_the_associations_day(database):
     from zoneinfo import ZoneInfo
 
     from registry.audit.ledger import OPERATOR
-    from registry.mentoring.service import local_today
+    from tenants import clock
     from tenants.scope import TenantScope
     from tenants.service import create_tenant
 
@@ -244,7 +244,7 @@ async def test_today_is_the_associations_day(database):
         "kiribati-lib", "Kiribati", "KI", "Pacific/Kiritimati", actor=OPERATOR
     )
     scope = TenantScope(tenant.id, str(tenant.slug))
-    assert await local_today(scope) == datetime.now(ZoneInfo("Pacific/Kiritimati")).date()
+    assert await clock.today(scope) == datetime.now(ZoneInfo("Pacific/Kiritimati")).date()
 
 
 async def test_concurrent_publications_and_applications_do_not_double_up(api, factory):
@@ -312,6 +312,7 @@ async def test_close_ended_completes_what_runs_past_the_intakes_end(api, factory
                 world.slug,
                 "--as-of",
                 as_of.isoformat(),
+                "--apply",
             ],
             capture_output=True,
             text=True,

@@ -268,8 +268,12 @@ async def test_reviews_fall_due_and_mous_expire_by_themselves(api, factory):
     mou = await active_mou(api, board)
     due = mou["next_review_due"]
     slug = board.world.slug
-    assert accord("mous", "reviews-due", "--tenant", slug, "--as-of", str(date.today())) == ""
-    out = accord("mous", "reviews-due", "--tenant", slug, "--as-of", due)
+    today = str(date.today())
+    assert accord("mous", "reviews-due", "--tenant", slug, "--as-of", today, "--apply") == ""
+    # Another day without --apply is a dry run: it names the MOU and opens nothing.
+    assert mou["id"] in accord("mous", "reviews-due", "--tenant", slug, "--as-of", due)
+    assert (await get(api, board, mou["id"]))["state"] == "active"
+    out = accord("mous", "reviews-due", "--tenant", slug, "--as-of", due, "--apply")
     assert mou["id"] in out
     assert (await get(api, board, mou["id"]))["state"] == "under_review"
     reviews = await api.get(f"{board.base}/mous/{mou['id']}/reviews", headers=board.executive)
@@ -278,8 +282,11 @@ async def test_reviews_fall_due_and_mous_expire_by_themselves(api, factory):
     assert any(n["kind"] == "mou.review_due" for n in inbox.json()["items"])
 
     expiry = date.fromisoformat(mou["expires_on"])
-    assert accord("mous", "expire", "--tenant", slug, "--as-of", str(expiry)) == ""
-    out = accord("mous", "expire", "--tenant", slug, "--as-of", str(expiry + timedelta(days=1)))
+    assert accord("mous", "expire", "--tenant", slug, "--as-of", str(expiry), "--apply") == ""
+    day_after = str(expiry + timedelta(days=1))
+    assert mou["reference"] in accord("mous", "expire", "--tenant", slug, "--as-of", day_after)
+    assert (await get(api, board, mou["id"]))["state"] == "under_review"
+    out = accord("mous", "expire", "--tenant", slug, "--as-of", day_after, "--apply")
     assert mou["reference"] in out
     assert (await get(api, board, mou["id"]))["state"] == "expired"
     events = await api.get(

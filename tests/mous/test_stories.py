@@ -141,7 +141,9 @@ async def test_pacific_request_to_an_mou_that_is_reviewed_and_expires(api, world
     assert str(fiji["id"]) in {str(p) for p in await active_mou_partner_ids(scope)}
 
     # A year on, the review falls due; it still benefits members, so it continues.
-    accord("mous", "reviews-due", "--tenant", world.slug, "--as-of", mou["next_review_due"])
+    accord(
+        "mous", "reviews-due", "--tenant", world.slug, "--as-of", mou["next_review_due"], "--apply"
+    )
     [review] = ok(await api.get(f"{base}/mous/{mou['id']}/reviews", headers=coordinator))
     assert (
         ok(await api.get(f"{base}/mous/{mou['id']}", headers=executive))["state"] == "under_review"
@@ -162,7 +164,7 @@ async def test_pacific_request_to_an_mou_that_is_reviewed_and_expires(api, world
 
     # And at the end of its term it expires by itself.
     day_after = str(date.fromisoformat(mou["expires_on"]) + timedelta(days=1))
-    accord("mous", "expire", "--tenant", world.slug, "--as-of", day_after)
+    accord("mous", "expire", "--tenant", world.slug, "--as-of", day_after, "--apply")
     mou = ok(await api.get(f"{base}/mous/{mou['id']}", headers=executive))
     assert mou["state"] == "expired"
     assert str(fiji["id"]) not in {str(p) for p in await active_mou_partner_ids(scope)}

@@ -29,11 +29,18 @@ async def test_daily_flags_once_and_verify_checks_a_code(factory):
     pair = await partnership(
         scope, await person(world.tenant, "mentor"), await person(world.tenant, "mentee")
     )
-    first = accord("daily", "--tenant", world.slug, "--today", "2025-05-15")
+    # A day given without --apply is a dry run: it reports the flag and raises none.
+    rehearsed = accord("daily", "--tenant", world.slug, "--today", "2025-05-15")
+    assert rehearsed.returncode == 0, rehearsed.stderr
+    assert json.loads(rehearsed.stdout)["flags_raised"] == 1
+    assert "nothing was changed" in rehearsed.stderr
+    assert accord("flags", "--tenant", world.slug).stdout == ""
+    first = accord("daily", "--tenant", world.slug, "--today", "2025-05-15", "--apply")
     assert first.returncode == 0, first.stderr
     run = json.loads(first.stdout)
     assert (run["tenant"], run["flags_raised"]) == (world.slug, 1)
-    again = json.loads(accord("daily", "--tenant", world.slug, "--today", "2025-05-15").stdout)
+    again = accord("daily", "--tenant", world.slug, "--today", "2025-05-15", "--apply")
+    again = json.loads(again.stdout)
     assert again["flags_raised"] == 0
     flags = accord("flags", "--tenant", world.slug)
     assert [json.loads(line)["partnership_id"] for line in flags.stdout.splitlines()] == [

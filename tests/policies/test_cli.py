@@ -139,3 +139,14 @@ def test_schema_prints_json_schema(run):
     assert result.exit_code == 0
     assert "Applicant" in json.loads(result.output)["$defs"]
     assert "Partner" in json.loads(run("schema").output)["$defs"]
+
+
+def test_evaluate_reads_today_in_the_zone_given(run, tmp_path):
+    subject = write_json(tmp_path, partner(board=None))
+    result = run("evaluate", "--preset", "alia-international", "--subject", subject,
+                 "--time-zone", "Australia/Canberra")
+    assert result.exit_code == 0, result.output
+    bad = run("evaluate", "--preset", "alia-international", "--subject", subject,
+              "--time-zone", "Mars/Olympus")
+    assert bad.exit_code != 0
+    assert "--time-zone: 'Mars/Olympus' is not an IANA time zone" in bad.output

@@ -4,7 +4,7 @@ a scheme's policy that decide which questions the application form asks."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -16,6 +16,7 @@ from registry.audit.ledger import Actor
 from registry.mentoring import service as mentoring
 from registry.mentoring.controllers import PARTICIPANTS, READERS, RUNNERS
 from registry.mentoring.schemas import IntakeOut, SchemeOut
+from tenants import clock
 from tenants.database import as_uuid
 from tenants.roles import ALL_ROLES, Role
 from tenants.scope import TenantScope
@@ -182,7 +183,7 @@ def utc_offset_of(zone: str) -> str:
     """The zone's offset from UTC today, in hours as the form takes it ("10", "5.5");
     empty for a zone that is not known."""
     try:
-        offset = datetime.now(ZoneInfo(zone)).utcoffset()
+        offset = clock.utc_now().astimezone(ZoneInfo(zone)).utcoffset()
     except (ValueError, KeyError, ZoneInfoNotFoundError):
         return ""
     return "" if offset is None else f"{offset.total_seconds() / 3600:g}"

@@ -21,6 +21,7 @@ from registry.web.mentoring.common import (
 )
 from registry.web.panels import Panel, register_panel
 from registry.web.rendering import NAV, NavItem
+from tenants import clock
 from tenants.roles import ALL_ROLES, Role
 from tenants.scope import TenantScope
 
@@ -33,7 +34,7 @@ SHOWN = 5
 
 async def coordinator_intakes(scope: TenantScope, caller: Caller) -> dict[str, Any]:
     """Intakes not yet ended, soonest first, with their applications by status."""
-    today = mentoring.today()
+    today = await clock.today(scope)
     rows = []
     for scheme, intake in await all_intakes(scope):
         if intake.ends_on < today:
@@ -57,7 +58,7 @@ async def my_partnership(scope: TenantScope, caller: Caller) -> dict[str, Any]:
     others = [p.person_b if p.person_a == caller.person_id else p.person_a for p in partnerships]
     applications = await mentoring.my_applications(scope, actor=actor)
     applied = {a.intake_id for a in applications}
-    today = mentoring.today()
+    today = await clock.today(scope)
     open_now = [
         (scheme, intake)
         for scheme, intake in await all_intakes(scope)

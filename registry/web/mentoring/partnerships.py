@@ -10,7 +10,6 @@ each asks on a page of its own, with the reason.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -38,6 +37,7 @@ from registry.web.mentoring.common import (
 )
 from registry.web.rendering import page
 from registry.web.tenancy import WEB_TENANT_PATH, TenantPages
+from tenants import clock
 from tenants.errors import Conflict, Forbidden, InvalidInput
 from tenants.scope import TenantScope
 
@@ -113,6 +113,7 @@ class PartnershipPages(TenantPages):
             "a" if actor.person_id == p.person_a else "b" if actor.person_id == p.person_b else ""
         )
         accepted_by_me = bool(side) and (p.accepted_a_at if side == "a" else p.accepted_b_at)
+        today = (await clock.today(scope)).isoformat()
         certificates = [
             c
             for c in await participation.list_certificates(scope, actor)
@@ -140,9 +141,9 @@ class PartnershipPages(TenantPages):
             issuer=caller.has(*ISSUERS),
             modes=[(m, MODE_LABELS.get(m, m)) for m in MEETING_MODES],
             mode_labels=MODE_LABELS,
-            today=date.today().isoformat(),
+            today=today,
             notice=notice,
-            form=form or {"held_on": date.today().isoformat(), "mode": "video"},
+            form=form or {"held_on": today, "mode": "video"},
             errors=errors or {},
             refusal=refusal,
             status=status,

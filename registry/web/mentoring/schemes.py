@@ -46,6 +46,7 @@ from registry.web.mentoring.common import (
 )
 from registry.web.rendering import page
 from registry.web.tenancy import WEB_TENANT_PATH, TenantPages
+from tenants import clock
 from tenants.errors import Conflict, Forbidden, InvalidInput
 from tenants.scope import TenantScope
 from tenants.service import get_tenant
@@ -110,7 +111,7 @@ class MentoringPages(TenantPages):
         errors: dict[str, str] | None = None,
         status: int = 200,
     ) -> Template:
-        today = mentoring.today()
+        today = await clock.today(scope)
         schemes = await mentoring.list_schemes(scope)
         intakes = await all_intakes(scope)
         mine = await mentoring.my_applications(scope, actor=actor)
@@ -256,7 +257,8 @@ class MentoringPages(TenantPages):
             runs=list(reversed(runs)),
             runner=runner,
             reader=mentoring.is_reader(actor),
-            can_apply=caller.has(*PARTICIPANTS) and window_open(intake, mentoring.today()),
+            can_apply=caller.has(*PARTICIPANTS)
+            and window_open(intake, await clock.today(tenant_scope)),
             notice="The intake is set up; its dates come from the scheme's policy."
             if created
             else "",

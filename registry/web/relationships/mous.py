@@ -31,6 +31,7 @@ from registry.web.relationships.common import confirmed, people, to_struct, trai
 from registry.web.relationships.requests import ASSISTANCE, SDGS
 from registry.web.rendering import page
 from registry.web.tenancy import WEB_TENANT_PATH, TenantPages
+from tenants import clock
 from tenants.errors import Conflict, InvalidInput, NotFound
 from tenants.scope import TenantScope
 
@@ -96,7 +97,7 @@ async def reviews_coming_due(
 ) -> list[MouOut]:
     """MOUs under review, and MOUs in force whose next review falls within
     `within_days`, soonest first."""
-    horizon = mous.today() + timedelta(days=within_days)
+    horizon = await clock.today(scope) + timedelta(days=within_days)
     found: list[MouOut] = []
     for state in sorted(mou_states.IN_FORCE):
         offset: int | None = 0
@@ -147,7 +148,7 @@ class MouPages(TenantPages):
             next_offset=next_offset,
             coming_due=await reviews_coming_due(tenant_scope),
             horizon=COMING_DUE_DAYS,
-            today=mous.today(),
+            today=await clock.today(tenant_scope),
             state_filter=chosen or "",
             states=mou_states.STATES,
         )
@@ -256,7 +257,7 @@ class MouPages(TenantPages):
         ] = None,
     ) -> Template:
         """A draft, filled from the relationship request it comes from, if named."""
-        today = mous.today()
+        today = await clock.today(tenant_scope)
         form: dict[str, Any] = {
             "kind": "bilateral",
             "parties": [],
