@@ -26,6 +26,7 @@ from tests.factories import TenantWorld
 from tests.mentoring.stories import application, apply, base, coordinator, person, programme
 from tests.participation.world import headers_for, partnership
 from tests.participation.world import person as participant
+from tests.relationships import stories
 from tests.web.helpers import browser_for
 
 DAY = timedelta(days=1)
@@ -48,7 +49,15 @@ async def move_to(world: TenantWorld, zone: str) -> None:
     await update_tenant(world.slug, time_zone=zone, actor=OPERATOR)
 
 
-async def test_an_mou_signed_and_in_force_on_the_associations_today(api, factory):
+@pytest.fixture
+async def un_2026(database):
+    """Signatories are screened when named: the list the board's policy binds is stored."""
+    await stories.clear_lists()
+    yield await stories.load_list("un", stories.UN_2026)
+    await stories.clear_lists()
+
+
+async def test_an_mou_signed_and_in_force_on_the_associations_today(api, factory, un_2026):
     zone, today = another_day()
     board = await board_of(factory, 1, prefix="clock-mou")
     await move_to(board.world, zone)
