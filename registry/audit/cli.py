@@ -149,7 +149,8 @@ def audit_report_command(
     slug: str, out: Path, since: str | None, until: str | None, format_: str | None
 ) -> None:
     """Write the governance report (decisions with their audit seq) of a period to OUT."""
-    from registry.audit.report import load_report, render
+    from registry.audit.report import render
+    from registry.audit.report_data import load_report
 
     start, end = _moment(since, "--since"), _moment(until, "--until")
     if start is not None and end is not None and end < start:

@@ -13,7 +13,8 @@ from litestar.params import Parameter, QueryParameter
 from litestar.response import Response, Stream
 
 from registry.audit import store
-from registry.audit.report import FORMATS, MEDIA_TYPES, Format, filename, load_report, render
+from registry.audit.report import FORMATS, MEDIA_TYPES, Format, filename, render
+from registry.audit.report_data import load_report
 from registry.http.files import SpreadsheetOperation, attachment
 from registry.http.tenancy import TENANT_PATH, TenantRoutes, allow
 from tenants.errors import InvalidInput

@@ -27,7 +27,8 @@ first row's seq, and rows within a block in seq order.
 - `render` writes the rows as CSV or XLSX with the same content through
   `registry.spreadsheet`: a title line (tenant, period, zone and the signed tree head
   covering the period), the header, the rows.
-- `load_report` reads a period's events and everything they name from the database.
+- `registry.audit.report_data.load_report` reads a period's events and everything
+  they name from the database.
 
 Confidential fields are redacted in the ledger itself ("[redacted]"); the report
 redacts again any field in `ledger.CONFIDENTIAL` whatever it holds, so a report can
@@ -150,7 +151,7 @@ BOARD = "the board"
 NONE = "(none)"
 DID_NOT_VOTE = "did not vote"
 RECUSED = "recused"
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+UUID_PATTERN = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def header(zone_name: str) -> tuple[str, ...]:
@@ -296,7 +297,7 @@ class ReportRow:
 def report_row(event: Mapping[str, Any], people: Mapping[str, str]) -> ReportRow:
     """An event as a page's trail line; `people` maps person ids to e-mails."""
     object_id = event.get("object_id")
-    moment = _instant(event["time"])
+    moment = instant(event["time"])
     known = Names(people=dict(people))
     return ReportRow(
         seq=int(event["seq"]),
@@ -313,7 +314,7 @@ def report_row(event: Mapping[str, Any], people: Mapping[str, str]) -> ReportRow
 # -- words ---------------------------------------------------------------------------
 
 
-def _instant(value: Any) -> datetime | None:
+def instant(value: Any) -> datetime | None:
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
     try:
@@ -325,11 +326,11 @@ def _instant(value: Any) -> datetime | None:
 
 def _time(value: Any, zone_name: str) -> str:
     """A ledger time as the association reads it: "4 Dec 2026 01:49 AEDT"."""
-    moment = _instant(value)
+    moment = instant(value)
     return str(value) if moment is None else local_time(moment, zone_name)
 
 
-def _plain_words(value: str) -> str:
+def plain_words(value: str) -> str:
     return value.replace("_", " ")
 
 
@@ -389,7 +390,7 @@ def words_in(text: str, names: Names) -> str:
             return f'"{names.motions[found].title}"'
         return names.words(found) or found
 
-    return _UUID.sub(word, text)
+    return UUID_PATTERN.sub(word, text)
 
 
 def _who(event: Mapping[str, Any], names: Names) -> str:
@@ -420,7 +421,7 @@ def _subject(event: Mapping[str, Any], names: Names) -> str:
         return f'Policy "{object_id}"'
     if kind == "tenant_key":
         return f"Signing key {object_id}"
-    return _plain_words(kind).capitalize() or NONE
+    return plain_words(kind).capitalize() or NONE
 
 
 def _outcome(event: Mapping[str, Any]) -> str:
@@ -428,7 +429,7 @@ def _outcome(event: Mapping[str, Any]) -> str:
     for name in ("state", "status", "decision", "outcome", "result"):
         after = _after(changes, name)
         if isinstance(after, str) and after:
-            return _plain_words(after)
+            return plain_words(after)
     return ""
 
 
@@ -449,7 +450,7 @@ def _changes_in_words(
             v
             for v in values
             if isinstance(v, str)
-            and _UUID.fullmatch(v)
+            and UUID_PATTERN.fullmatch(v)
             and not names.words(v)
             and v not in names.motions
         ]
@@ -498,7 +499,7 @@ def motion_named_by(event: Mapping[str, Any], names: Names) -> str | None:
         value = _after(changes, name)
         if value is not None and str(value) in names.motions:
             return str(value)
-    for found in _UUID.findall(str(event.get("reason") or "")):
+    for found in UUID_PATTERN.findall(str(event.get("reason") or "")):
         if found in names.motions:
             return found
     return None
@@ -607,7 +608,7 @@ def _opened_row(
 ) -> GovernanceRow:
     changes = event.get("changes") or {}
     size = len(motion.roll) or int(_after(changes, "voters") or 0)
-    closes = _instant(_after(changes, "closes_at"))
+    closes = instant(_after(changes, "closes_at"))
     needed = quorum_needed(size, motion.quorum_fraction)
     return GovernanceRow(
         seq=int(event["seq"]),
@@ -784,238 +785,3 @@ def render(rows: Sequence[GovernanceRow], title: ReportTitle, format: Format) ->
 
 def filename(slug: str, format: Format) -> str:
     return f"{slug}-governance-report.{format}"
-
-
-# -- reading the database -------------------------------------------------------------
-
-
-def _uuids(values: Iterable[Any]) -> list[UUID]:
-    found = []
-    for value in values:
-        try:
-            found.append(UUID(str(value)))
-        except ValueError:
-            continue
-    return sorted(set(found), key=str)
-
-
-def _person_ids(events: Iterable[Mapping[str, Any]]) -> set[str]:
-    found: set[str] = set()
-    for event in events:
-        person = (event.get("actor") or {}).get("person")
-        if person:
-            found.add(str(person))
-        for name in ("person", "voter"):
-            change = (event.get("changes") or {}).get(name)
-            if isinstance(change, Sequence) and not isinstance(change, str):
-                found.update(str(v) for v in change if v)
-    return found
-
-
-def _ids_in(events: Iterable[Mapping[str, Any]]) -> set[str]:
-    """Every id an event holds: its object's, and any in its changes or reason."""
-    found: set[str] = set()
-    for event in events:
-        if event.get("object_id"):
-            found.add(str(event["object_id"]))
-        found.update(_UUID.findall(str(event.get("changes") or "")))
-        found.update(_UUID.findall(str(event.get("reason") or "")))
-    return found
-
-
-async def _period_events(
-    tenant_id: UUID, since: datetime | None, until: datetime | None
-) -> list[dict[str, Any]]:
-    import json
-
-    from registry.audit.tables import AuditEvent
-
-    wanted: Any = AuditEvent.action.is_in(list(GOVERNANCE_ACTIONS))
-    for prefix in GOVERNANCE_PREFIXES:
-        wanted = wanted | AuditEvent.action.like(prefix + "%")
-    query = AuditEvent.select(AuditEvent.body).where((AuditEvent.tenant == tenant_id) & wanted)
-    if since is not None:
-        query = query.where(AuditEvent.time >= since)
-    if until is not None:
-        query = query.where(AuditEvent.time < until)
-    rows = await query.order_by(AuditEvent.seq)
-    return [json.loads(row["body"]) for row in rows]
-
-
-async def _motion_history(tenant_id: UUID, motion_ids: list[str]) -> list[dict[str, Any]]:
-    """The motions' own events, whenever they happened."""
-    import json
-
-    from registry.audit.tables import AuditEvent
-
-    if not motion_ids:
-        return []
-    rows = await AuditEvent.select(AuditEvent.body).where(
-        (AuditEvent.tenant == tenant_id)
-        & (AuditEvent.object_type == "motion")
-        & AuditEvent.object_id.is_in(motion_ids)
-    )
-    return [json.loads(row["body"]) for row in rows]
-
-
-async def load_names(
-    scope: Any, events: list[dict[str, Any]]
-) -> tuple[Names, list[dict[str, Any]]]:
-    """Words for everything the events name: people, partners, requests, MOUs,
-    screening cases, tokens and motions (with their rolls and signed records); and
-    the motions' own events (`report_rows`'s `history`)."""
-    import json
-
-    from registry.board.tables import Ballot, Motion
-    from registry.mous.tables import Mou, MouParty
-    from registry.relationships.tables import (
-        PartnerOrganisation,
-        RelationshipRequest,
-        ScreeningCase,
-    )
-    from tenants.tables import ApiToken, Person
-
-    names = Names()
-    ids = _uuids(_ids_in(events))
-    motions = await scope.select(
-        Motion,
-        Motion.id,
-        Motion.subject_kind,
-        Motion.subject_id,
-        Motion.title,
-        Motion.quorum_fraction,
-        Motion.majority,
-        Motion.decision,
-        Motion.decision_sha256,
-    ).where(Motion.id.is_in(ids or [UUID(int=0)]))
-    subject_ids = _uuids(m["subject_id"] for m in motions)
-    ids = sorted(set(ids) | set(subject_ids), key=str)
-    any_ids = ids or [UUID(int=0)]
-    ballots = await scope.select(Ballot, Ballot.motion, Ballot.person).where(
-        Ballot.motion.is_in([m["id"] for m in motions] or [UUID(int=0)])
-    )
-    history = await _motion_history(scope.tenant_id, [str(m["id"]) for m in motions])
-    people = set(_person_ids([*events, *history])) | {str(b["person"]) for b in ballots}
-    for motion in motions:
-        if motion["decision"]:
-            record = json.loads(motion["decision"])
-            people.update(entry.person for entry in record_roll(record))
-
-    partners = {
-        str(p["id"]): f"{p['name']} ({p['country']})"
-        for p in await scope.select(
-            PartnerOrganisation,
-            PartnerOrganisation.id,
-            PartnerOrganisation.name,
-            PartnerOrganisation.country,
-        )
-    }
-    for partner_id, words in partners.items():
-        names.objects[partner_id] = words
-    for request in await scope.select(
-        RelationshipRequest,
-        RelationshipRequest.id,
-        RelationshipRequest.title,
-        RelationshipRequest.partner,
-    ).where(RelationshipRequest.id.is_in(any_ids)):
-        partner = partners.get(str(request["partner"]), "")
-        names.objects[str(request["id"])] = (
-            f'Relationship request "{request["title"]}" with {partner}'
-        )
-    mous = await scope.select(Mou, Mou.id, Mou.reference, Mou.title).where(Mou.id.is_in(any_ids))
-    parties: dict[str, list[str]] = {}
-    for party in await scope.select(MouParty, MouParty.mou, MouParty.partner).where(
-        MouParty.mou.is_in([m["id"] for m in mous] or [UUID(int=0)])
-    ):
-        parties.setdefault(str(party["mou"]), []).append(partners.get(str(party["partner"]), ""))
-    for mou in mous:
-        with_whom = ", ".join(sorted(parties.get(str(mou["id"]), [])))
-        names.objects[str(mou["id"])] = f'MOU {mou["reference"]} "{mou["title"]}"' + (
-            f" with {with_whom}" if with_whom else ""
-        )
-    for case in await scope.select(
-        ScreeningCase,
-        ScreeningCase.id,
-        ScreeningCase.partner,
-        ScreeningCase.subject_name,
-        ScreeningCase.matched_name,
-        ScreeningCase.list_source,
-        ScreeningCase.entity_ref,
-    ).where(ScreeningCase.id.is_in(any_ids)):
-        names.objects[str(case["id"])] = (
-            f"Screening of {case['subject_name']} "
-            f"({partners.get(str(case['partner']), 'partner')}) against "
-            f"{case['matched_name']} ({case['list_source'].upper()} {case['entity_ref']})"
-        )
-    for token in await scope.select(
-        ApiToken, ApiToken.id, ApiToken.label, ApiToken.person.name.as_alias("owner")
-    ).where(ApiToken.id.is_in(any_ids)):
-        owner = f" of {token['owner']}" if token["owner"] else ""
-        names.objects[str(token["id"])] = f'API token "{token["label"]}"{owner}'
-
-    person_ids = _uuids(people)
-    if person_ids:
-        found = await Person.select(Person.id, Person.name, Person.email).where(
-            Person.id.is_in(person_ids)
-        )
-        names.people = {str(p["id"]): p["name"] or p["email"] for p in found}
-
-    roll: dict[str, list[str]] = {}
-    for ballot in ballots:
-        roll.setdefault(str(ballot["motion"]), []).append(str(ballot["person"]))
-    for motion in motions:
-        motion_id = str(motion["id"])
-        subject_id = str(motion["subject_id"])
-        subject = names.objects.get(subject_id, _plain_words(motion["subject_kind"]))
-        purpose = str(motion["subject_kind"])
-        if purpose.startswith("mou_"):
-            subject += f" ({_plain_words(purpose.removeprefix('mou_'))})"
-        record = json.loads(motion["decision"]) if motion["decision"] else None
-        names.motions[motion_id] = MotionFacts(
-            id=motion_id,
-            title=motion["title"],
-            subject=subject,
-            subject_id=subject_id,
-            quorum_fraction=float(motion["quorum_fraction"]),
-            majority=str(motion["majority"]),
-            roll=tuple(roll.get(motion_id, [])),
-            record=record,
-            sha256=motion["decision_sha256"] or "",
-        )
-        names.objects[motion_id] = f'Motion "{motion["title"]}"'
-    return names, history
-
-
-async def load_report(
-    tenant_id: UUID, slug: str, since: datetime | None, until: datetime | None
-) -> tuple[list[GovernanceRow], ReportTitle]:
-    """The governance rows of events with since <= time < until, and the title (with a
-    signed tree head covering the period: the latest stored one, else one signed now)."""
-    from registry.audit.store import chain_head, latest_head, sign_head
-    from tenants.clock import zone_name
-    from tenants.scope import TenantScope
-
-    scope = TenantScope(tenant_id, slug)
-    events = await _period_events(tenant_id, since, until)
-    names, history = await load_names(scope, events)
-    zone = await zone_name(scope)
-    found = await scope.rows("SELECT name FROM tenant WHERE id = {tenant}")
-    tenant = f"{found[0]['name']} ({slug})" if found and found[0]["name"] else slug
-    last = max((int(e["seq"]) for e in events), default=0)
-    head = await latest_head(tenant_id, slug, last)
-    if head is None:
-        head = await sign_head(await chain_head(tenant_id, slug))
-    tree_head = head[0]
-    signed_at = _instant(tree_head.timestamp)
-    title = ReportTitle(
-        tenant=tenant,
-        zone_name=zone,
-        since=since,
-        until=until,
-        tree_size=tree_head.tree_size,
-        root_hash=tree_head.root_hash,
-        signed_at=local_time(signed_at, zone) if signed_at else tree_head.timestamp,
-        key_id=tree_head.key_id,
-        signature=tree_head.signature,
-    )
-    return report_rows(events, names, zone, history), title
