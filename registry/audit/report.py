@@ -103,8 +103,16 @@ GOVERNANCE_ACTIONS: dict[str, str] = {
 }
 #: Whole rooms whose every event is a governance event: an event they add later
 #: (a finding reversed, a case delisted, ...) is reported without a change here.
-GOVERNANCE_PREFIXES = ("motion.", "mou.", "screening_case.", "finding.")
-NOT_GOVERNANCE = frozenset({"mou.created", "mou.changed"})
+GOVERNANCE_PREFIXES = ("motion.", "mou.", "screening_case.", "finding.", "relationship_request.")
+NOT_GOVERNANCE = frozenset(
+    {
+        "mou.created",
+        "mou.changed",
+        "relationship_request.created",
+        "relationship_request.updated",
+        "relationship_request.assessed",
+    }
+)
 
 #: Outcomes that only a board motion decides: the row names the motion and "the
 #: board", whoever's vote or action recorded it.
@@ -424,8 +432,27 @@ def _subject(event: Mapping[str, Any], names: Names) -> str:
     return plain_words(kind).capitalize() or NONE
 
 
+def finding_words(details: Mapping[str, Any]) -> str:
+    """What a due-diligence finding found, in a few words."""
+    if "result" in details:
+        return plain_words(str(details["result"]))
+    if "discriminates_on" in details:
+        grounds = details.get("discriminates_on") or []
+        return f"discriminates on {', '.join(grounds)}" if grounds else "no discrimination"
+    if "staff" in details or "members" in details:
+        return f"{details.get('staff', 0)} staff, {details.get('members', 0)} members available"
+    if "text" in details:
+        return "justification given"
+    return ""
+
+
 def _outcome(event: Mapping[str, Any]) -> str:
     changes = event.get("changes") or {}
+    if event.get("action") == "relationship_request.attested":
+        for name in changes:
+            details = _after(changes, name)
+            if name != "attestation" and isinstance(details, Mapping):
+                return f"{plain_words(name)}: {finding_words(details)}".rstrip(": ")
     for name in ("state", "status", "decision", "outcome", "result"):
         after = _after(changes, name)
         if isinstance(after, str) and after:

@@ -173,7 +173,7 @@ def _record(format: int) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _names(record: dict[str, Any]) -> Names:
+def _names(record: dict[str, Any] | None) -> Names:
     motion = MotionFacts(
         id=MOTION,
         title="Relationship with Fiji LA: exchange",
@@ -561,3 +561,33 @@ async def test_api_report_refuses_a_member_and_bad_input(api, factory):
 def test_every_label_is_words():
     for action, words in GOVERNANCE_ACTIONS.items():
         assert "." not in words and "_" not in words, action
+
+
+def test_votes_on_a_motion_still_open_are_listed_as_they_happened():
+    events = _motion_events()[:3]  # opened, referred, Lee's vote; not decided
+    names = _names(None)
+    rows = report_rows(events, names)
+    vote = rows[-1]
+    assert (vote.seq, vote.event, vote.director, vote.vote, vote.outcome, vote.who) == (
+        12,
+        "Vote cast",
+        "Lee",
+        "against",
+        "open",
+        "Lee",
+    )
+
+
+def test_a_finding_says_what_was_found():
+    finding = _event(
+        8, "relationship_request.attested", object_type="relationship_request",
+        changes={"non_discrimination": [None, {"discriminates_on": ["sexual orientation"]}],
+                 "attestation": [None, "44444444-0000-4000-8000-000000000004"]},
+        reason="Partner's constitution, article 4",
+    )  # fmt: skip
+    [row] = report_rows([finding], Names(people=dict(PEOPLE)))
+    assert row.event == "Due-diligence finding recorded" and row.who == "Ada Admin"
+    assert row.outcome == "non discrimination: discriminates on sexual orientation"
+    assert row.reason == "Partner's constitution, article 4"
+    assert "attestation 44444444-0000-4000-8000-000000000004" in row.ids
+    assert "44444444" not in row.changes
