@@ -169,7 +169,7 @@ def audit_report_command(
     partial = out.with_name(out.name + ".partial")
     partial.write_bytes(data)
     partial.replace(out)
-    click.echo(f"wrote {count} governance events of {slug} to {out} ({fmt})", err=True)
+    click.echo(f"wrote {count} rows of the governance report of {slug} to {out} ({fmt})", err=True)
 
 
 @audit_group.command("prove")

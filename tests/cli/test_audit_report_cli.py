@@ -35,7 +35,7 @@ async def test_report_csv_and_xlsx(factory, tmp_path):
     out = tmp_path / "report.csv"
     written = accord("audit", "report", "--tenant", world.slug, "--out", str(out))
     assert written.returncode == 0, written.stderr
-    assert f"wrote {len(expected)} governance events" in written.stderr
+    assert f"wrote {len(expected)} rows of the governance report" in written.stderr
     lines = _csv(out.read_text("utf-8-sig"))
     title = lines[0][0]
     assert world.slug in title and "(times in Pacific/Fiji)" in title
