@@ -77,11 +77,19 @@ GOVERNANCE_ACTIONS: dict[str, str] = {
     "relationship_request.decline": "Relationship request declined",
     "relationship_request.withdraw": "Relationship request withdrawn",
     "relationship_request.approval_held": "Approval held until screening is settled",
+    "relationship_request.motion_lapsed": "Motion lapsed without quorum; request still referred",
     "relationship_request.attested": "Due-diligence finding recorded",
+    "relationship_request.finding_reversed": "Finding reversed",
+    "relationship_request.review_opened": "Relationship review opened",
+    "relationship_request.reviewed": "Relationship reviewed",
+    "relationship_request.review_decided": "Relationship review decided by the board",
+    "relationship_request.end": "Relationship ended",
     "screening.hit_disappeared": "Screening hit gone from the list",
     "screening_case.opened": "Screening case opened",
     "screening_case.adjudicated": "Screening case adjudicated",
     "screening_case.hit_returned": "Screening hit returned",
+    "screening_case.delisted": "Screening case delisted (the entry left the list)",
+    "screening_case.reopened": "Screening case reopened",
     "motion.opened": "Motion opened",
     "motion.voted": "Vote cast",
     "motion.vote_changed": "Vote changed",
@@ -121,6 +129,8 @@ DECIDED_BY_MOTION = frozenset(
         "relationship_request.approve",
         "relationship_request.reject",
         "relationship_request.approval_held",
+        "relationship_request.motion_lapsed",
+        "relationship_request.review_decided",
         "mou.approved",
         "mou.not_approved",
         "mou.approval_blocked",
@@ -236,6 +246,9 @@ class MotionFacts:
     roll: tuple[str, ...]  # person ids of the directors on its roll
     record: Mapping[str, Any] | None = None  # the signed decision record, parsed
     sha256: str = ""
+    #: The object the subject belongs to (a review's relationship request), whose
+    #: events carry out the decision too.
+    parent_id: str = ""
 
 
 @dataclass(slots=True)
@@ -523,9 +536,9 @@ def motion_named_by(event: Mapping[str, Any], names: Names) -> str | None:
     """The motion an event says it follows from (a field of its changes, or its reason)."""
     changes = event.get("changes") or {}
     for name in MOTION_FIELDS:
-        value = _after(changes, name)
-        if value is not None and str(value) in names.motions:
-            return str(value)
+        for value in (_after(changes, name), _before(changes, name)):
+            if value is not None and str(value) in names.motions:
+                return str(value)
     for found in UUID_PATTERN.findall(str(event.get("reason") or "")):
         if found in names.motions:
             return found
@@ -786,7 +799,7 @@ def _following(
             motion is not None
             and decision.get("request_id") == request
             and int(decision["seq"]) < int(event["seq"])
-            and str(event.get("object_id")) == motion.subject_id
+            and str(event.get("object_id")) in (motion.subject_id, motion.parent_id)
         ):
             return motion_id
     return None

@@ -105,6 +105,7 @@ async def load_names(
     from registry.relationships.tables import (
         PartnerOrganisation,
         RelationshipRequest,
+        RelationshipReview,
         ScreeningCase,
     )
     from tenants.tables import ApiToken, Person
@@ -146,6 +147,13 @@ async def load_names(
     }
     for partner_id, words in partners.items():
         names.objects[partner_id] = words
+    reviews = {
+        str(r["id"]): str(r["request"])
+        for r in await scope.select(
+            RelationshipReview, RelationshipReview.id, RelationshipReview.request
+        ).where(RelationshipReview.id.is_in(any_ids))
+    }
+    any_ids = sorted(set(any_ids) | set(_uuids(reviews.values())), key=str)
     for request in await scope.select(
         RelationshipRequest,
         RelationshipRequest.id,
@@ -156,6 +164,10 @@ async def load_names(
         names.objects[str(request["id"])] = (
             f'Relationship request "{request["title"]}" with {partner}'
         )
+    for review_id, request_id in reviews.items():
+        names.objects[review_id] = "Review of the " + names.objects.get(
+            request_id, "relationship request"
+        ).replace("Relationship request", "relationship request", 1)
     mous = await scope.select(Mou, Mou.id, Mou.reference, Mou.title).where(Mou.id.is_in(any_ids))
     parties: dict[str, list[str]] = {}
     for party in await scope.select(MouParty, MouParty.mou, MouParty.partner).where(
@@ -215,6 +227,7 @@ async def load_names(
             roll=tuple(roll.get(motion_id, [])),
             record=record,
             sha256=motion["decision_sha256"] or "",
+            parent_id=reviews.get(subject_id, ""),
         )
         names.objects[motion_id] = f'Motion "{motion["title"]}"'
     return names, history

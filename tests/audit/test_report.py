@@ -328,7 +328,6 @@ async def test_a_period_with_two_motions_reads_as_minutes(api, factory, un_2026)
     world = await factory.tenant("minutes")
     base = stories.base(world)
     await stories.use_partner_policy(api, world)
-    ok(await api.patch(base, json={"time_zone": ZONE}, headers=world[Role.ADMIN].headers))
     chair = world[Role.BOARD]  # "Board person"
     aroha = await _director(world, "Aroha Ngata")
     bui = await _director(world, "Bui Thi Lan")
@@ -396,6 +395,9 @@ async def test_a_period_with_two_motions_reads_as_minutes(api, factory, un_2026)
     [case] = held["cases"]
     why = "Date of birth and nationality match the listed entry."
     await stories.adjudicate(api, world, case["id"], "confirmed", why)
+    # The report reads times in the association's zone as it is when it is written.
+    # (Set now rather than first: the stories date findings by the machine's day.)
+    ok(await api.patch(base, json={"time_zone": ZONE}, headers=world[Role.ADMIN].headers))
     until = datetime.now(UTC)
 
     auditor = world[Role.AUDITOR].headers
@@ -591,3 +593,18 @@ def test_a_finding_says_what_was_found():
     assert row.reason == "Partner's constitution, article 4"
     assert "attestation 44444444-0000-4000-8000-000000000004" in row.ids
     assert "44444444" not in row.changes
+
+
+def test_a_lapsed_motion_is_the_boards_and_names_the_motion():
+    events = _motion_events()[:4]
+    events += [
+        _event(15, "motion.decided", object_type="motion", object_id=MOTION,
+               actor={"person": None, "role": "operator"}, changes={"status": ["open", "lost"]},
+               request_id="close-due"),
+        _event(16, "relationship_request.motion_lapsed", object_type="relationship_request",
+               object_id=REQUEST, actor={"person": None, "role": "operator"},
+               changes={"motion": [MOTION, None]}, reason="no quorum", request_id="close-due"),
+    ]  # fmt: skip
+    lapsed = report_rows(events, _names(_record(2)))[-1]
+    assert lapsed.event == "Motion lapsed without quorum; request still referred"
+    assert lapsed.motion == "Relationship with Fiji LA: exchange" and lapsed.who == BOARD
