@@ -38,9 +38,15 @@ def defused(value: Any) -> Any:
     return value
 
 
-def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+def write_csv(
+    header: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str | None = None
+) -> bytes:
+    """Header and rows; with `title`, a first line holding it in one cell (for a report
+    whose CSV must say what the XLSX title row says)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
+    if title is not None:
+        writer.writerow([defused(title)])
     writer.writerow([printable(cell) for cell in header])
     for row in rows:
         writer.writerow([defused(cell) for cell in row])
@@ -53,11 +59,14 @@ def write_xlsx(
     *,
     sheet_name: str,
     title: str | None = None,
+    widths: Sequence[int] | None = None,
 ) -> bytes:
     """One sheet: the title row (when given, in bold), the bold header, then the
-    rows, with everything above the rows frozen."""
+    rows, with everything above the rows frozen; `widths` (characters) per column
+    wrap long text in those columns."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook()
     sheet = workbook.active
@@ -77,6 +86,10 @@ def write_xlsx(
         for cell in line:
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # text, never a formula, whatever it starts with
+                if widths is not None:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for index, width in enumerate(widths or (), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

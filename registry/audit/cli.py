@@ -22,7 +22,7 @@ import click
 from registry.audit import consistency, proof
 from registry.audit.bundle import HEADER_TYPE, verify_bundle
 from registry.audit.result import VerifyResult
-from registry.audit.treehead import load_public_key
+from registry.audit.treehead import pinned_public_key
 from registry.console import run
 
 # A proof document is small; refuse to slurp a multi-gigabyte file by mistake.
@@ -36,30 +36,57 @@ def audit_group() -> None:
     """Tamper-evident audit ledger."""
 
 
+#: How an auditor pins the signer's key, said wherever a file was checked without one.
+PIN_HINT = (
+    "pin the tenant's published key with --public-key KEY, the key in hex as "
+    "GET /api/v1/t/{tenant}/keys lists it (or a key file: PEM, raw, hex or base64)"
+)
+
+
+def public_key_option(value: str | None, param_hint: str = "--public-key") -> bytes | None:
+    """The key given with --public-key (hex, base64 or a key file's path), or None."""
+    if value is None:
+        return None
+    try:
+        return pinned_public_key(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint=param_hint) from exc
+
+
+def key_note(pinned: bool, key_id: str | None, inside: str) -> str:
+    """What a successful check proves about who signed, in one sentence."""
+    if pinned:
+        return f"signed by the pinned key {key_id}."
+    return (
+        f"verified against the public key inside {inside} (key {key_id}), so the file is "
+        f"intact but this does not prove who signed it: {PIN_HINT}."
+    )
+
+
 @click.command("verify")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--public-key",
-    "public_key_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The tenant's Ed25519 public key (PEM, raw, hex or base64) to pin.",
+    "public_key_text",
+    default=None,
+    help="The tenant's Ed25519 public key to pin: in hex as GET /keys lists it, or the path "
+    "of a key file (PEM, raw, hex or base64). Without it the key inside PATH is used, which "
+    "proves integrity but not who signed.",
 )
-def audit_verify_command(path: Path, public_key_file: Path | None) -> None:
+def audit_verify_command(path: Path, public_key_text: str | None) -> None:
     """Verify an export bundle, or an inclusion or consistency proof document, at PATH.
 
-    Exit 0 and print one "valid: ..." line when everything checks; exit 1 naming the
-    first bad line and what is wrong with it otherwise.
+    Exit 0 and print "valid: ..." and what the check proves about the signer when
+    everything checks; exit 1 naming the first bad line and what is wrong with it
+    otherwise.
     """
-    public_key = None
-    if public_key_file is not None:
-        try:
-            public_key = load_public_key(public_key_file.read_bytes())
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="--public-key") from exc
+    public_key = public_key_option(public_key_text)
     result = verify_path(path, public_key=public_key)
     click.echo(result.summary())
     if not result.valid:
         raise click.exceptions.Exit(1)
+    inside = "the bundle" if result.kind == "bundle" else "the proof document"
+    click.echo(key_note(public_key is not None, result.key_id, inside))
 
 
 audit_group.add_command(audit_verify_command)
@@ -122,7 +149,8 @@ def audit_report_command(
     slug: str, out: Path, since: str | None, until: str | None, format_: str | None
 ) -> None:
     """Write the governance report (decisions with their audit seq) of a period to OUT."""
-    from registry.audit.report import load_report, render
+    from registry.audit.report import render
+    from registry.audit.report_data import load_report
 
     start, end = _moment(since, "--since"), _moment(until, "--until")
     if start is not None and end is not None and end < start:
@@ -141,7 +169,7 @@ def audit_report_command(
     partial = out.with_name(out.name + ".partial")
     partial.write_bytes(data)
     partial.replace(out)
-    click.echo(f"wrote {count} governance events of {slug} to {out} ({fmt})", err=True)
+    click.echo(f"wrote {count} rows of the governance report of {slug} to {out} ({fmt})", err=True)
 
 
 @audit_group.command("prove")

@@ -13,7 +13,8 @@ from litestar.params import Parameter, QueryParameter
 from litestar.response import Response, Stream
 
 from registry.audit import store
-from registry.audit.report import FORMATS, MEDIA_TYPES, Format, filename, load_report, render
+from registry.audit.report import FORMATS, MEDIA_TYPES, Format, filename, render
+from registry.audit.report_data import load_report
 from registry.http.files import SpreadsheetOperation, attachment
 from registry.http.tenancy import TENANT_PATH, TenantRoutes, allow
 from tenants.errors import InvalidInput
@@ -117,9 +118,13 @@ class AuditController(TenantRoutes):
         operation_class=SpreadsheetOperation,
         summary="Governance report (CSV or XLSX) of a period, with audit sequence numbers",
         description=(
-            "The governance events of the period (roles granted and removed, policy"
-            " changes, suspensions, key rotations, token revocations; later board"
-            " motions, votes, MOUs and adjudications), one row each with its audit seq."
+            "What a board secretary writes the minutes from: every board motion (its"
+            " subject in words, each director's vote or recusal with the declared"
+            " conflict, quorum, majority rule, outcome, the signed record's sha256) and"
+            " what it decided, every MOU event, screening adjudications and findings,"
+            " suspensions, role and policy changes and key rotations; one row each with"
+            " its audit seq, names not ids, times in the association's zone, and the"
+            " signed tree head on the first line."
         ),
     )
     async def report(

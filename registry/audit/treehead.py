@@ -25,6 +25,7 @@ import binascii
 import hashlib
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -177,6 +178,27 @@ def load_public_key(data: bytes) -> bytes:
         return raw_public_key(_ed25519(serialization.load_der_public_key(data)))
     except ValueError as exc:
         raise ValueError("not an Ed25519 public key (PEM, DER, raw, hex or base64)") from exc
+
+
+def pinned_public_key(value: str) -> bytes:
+    """The key an auditor pins on a command line, given either way: the path of a key
+    file (anything `load_public_key` reads) or the key itself as 64 hex digits (as
+    GET /keys lists it) or base64. ValueError saying what was expected otherwise."""
+    path = Path(value)
+    if path.is_file():
+        return load_public_key(path.read_bytes())
+    text = value.strip()
+    if is_hex(text.lower(), PUBLIC_KEY_SIZE):
+        return bytes.fromhex(text)
+    try:
+        decoded = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        decoded = b""
+    if len(decoded) == PUBLIC_KEY_SIZE:
+        return decoded
+    raise ValueError(
+        f"{value!r} is neither a key file nor an Ed25519 public key in hex (64 hex digits)"
+    )
 
 
 def _ed25519(key: object) -> Ed25519PublicKey:

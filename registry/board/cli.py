@@ -82,19 +82,24 @@ def close_due_command(as_of: str | None, tenant: str | None, as_json: bool, appl
 @click.option(
     "--public-key",
     default=None,
-    help="The tenant's Ed25519 public key (hex), as GET /keys lists it; by default the one "
-    "the file names, which proves integrity but not who signed.",
+    help="The tenant's Ed25519 public key to pin: in hex as GET /keys lists it, or the path "
+    "of a key file (PEM, raw, hex or base64). Without it the key inside PATH is used, which "
+    "proves integrity but not who signed.",
 )
 def verify_command(path: Path, public_key: str | None) -> None:
     """Check a decision record offline: PATH is the JSON of GET motions/{id}/decision.
-    Exits 1 naming what does not hold (the hash, the signature, the key)."""
-    from registry.board.decision import record_sha256, verify_record
+    Prints the outcome and each director's vote by name; exits 1 naming what does not
+    hold (the hash, the signature, the key)."""
+    from registry.audit.cli import key_note, public_key_option
+    from registry.board.decision import record_roll, record_sha256, verify_record
+    from tenants.keys import key_id_for
 
+    pinned = public_key_option(public_key)
     try:
         document = json.loads(path.read_bytes())
         record = str(document["record"]).encode()
         signature = bytes.fromhex(document["signature"])
-        key = bytes.fromhex(public_key or document["public_key"])
+        key = pinned if pinned is not None else bytes.fromhex(document["public_key"])
     except (ValueError, KeyError, TypeError) as exc:
         raise click.ClickException(f"{path}: not a decision record ({exc})") from None
     if record_sha256(record) != document.get("sha256"):
@@ -111,6 +116,13 @@ def verify_command(path: Path, public_key: str | None) -> None:
         f"{body['tally']['abstain']} abstaining, {body['tally']['recused']} recused); "
         f"sha256 {document['sha256']}"
     )
+    for entry in record_roll(body):
+        who = entry.name or entry.person
+        if entry.recused:
+            click.echo(f"  {who}: recused ({entry.conflict})")
+        else:
+            click.echo(f"  {who}: {entry.choice or 'did not vote'}")
+    click.echo(key_note(pinned is not None, key_id_for(key), "the file"))
 
 
 @click.command("board")

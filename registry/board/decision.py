@@ -1,5 +1,10 @@
 """How a motion is counted, when its outcome is settled, and its signed decision record.
 
+The record names every director on the roll by id *and* name (format 2), so that it
+reads as minutes on its own; `record_roll` reads a record of either format (format 1
+named directors by id only), so old records stay readable as well as verifiable (the
+signature covers the stored bytes, whatever their format).
+
 Pure: no database. The count itself is the policy engine's (`policies.rules.approval
 .tally`), so that a motion and a dry-run evaluation of the same policy agree: quorum
 is a share of the whole roll; directors who declared a conflict are not counted as
@@ -9,8 +14,9 @@ present (recusal is not abstention, which does count); the majority is the polic
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
@@ -23,6 +29,8 @@ from registry.audit.canonical import canonical_bytes
 
 Choice = Literal["for", "against", "abstain"]
 CHOICES: tuple[str, ...] = ("for", "against", "abstain")
+#: The decision record's format: 2 names each director beside their id.
+RECORD_FORMAT = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +157,78 @@ def outcome_reason(result: Count, rules: VotingRules) -> str:
 def fraction_text(value: float) -> str:
     """A fraction as canonical JSON can hold it (it has no non-integral numbers)."""
     return format(value, "g")
+
+
+def roll_sections(
+    ballots: Iterable[Mapping[str, Any]], moment: Callable[[Any], datetime | None]
+) -> dict[str, Any]:
+    """The roll of a decision record: `voters` (everyone on the roll), `votes` and
+    `recusals`, each director as {"person": id, "name": name}. `ballots` are the
+    motion's ballot rows (person, name, choice, voted_at, recused, conflict,
+    recused_at); `moment` reads a stored time."""
+    roll = list(ballots)
+
+    def director(ballot: Mapping[str, Any]) -> dict[str, Any]:
+        return {"person": ballot["person"], "name": ballot.get("name") or ""}
+
+    return {
+        "voters": [director(b) for b in roll],
+        "votes": [
+            {**director(b), "choice": b["choice"], "at": moment(b["voted_at"])}
+            for b in roll
+            if b["choice"] is not None and not b["recused"]
+        ],
+        "recusals": [
+            {**director(b), "conflict": b["conflict"], "at": moment(b["recused_at"])}
+            for b in roll
+            if b["recused"]
+        ],
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class RollEntry:
+    """One director on a decided motion's roll, as its record states."""
+
+    person: str
+    name: str  # "" in a format 1 record, which named nobody
+    choice: str | None  # for, against, abstain; None: recused or did not vote
+    recused: bool = False
+    conflict: str = ""
+    at: str | None = None  # when they voted or recused (UTC, as recorded)
+
+
+def record_roll(record: Mapping[str, Any]) -> list[RollEntry]:
+    """Every director on the roll of a decision record of any format, in roll order."""
+    votes = {str(v["person"]): v for v in record.get("votes") or []}
+    recusals = {str(r["person"]): r for r in record.get("recusals") or []}
+    entries = []
+    for voter in record.get("voters") or []:
+        # Format 1 listed the roll as bare ids; format 2 as {"person", "name"}.
+        person = str(voter["person"] if isinstance(voter, Mapping) else voter)
+        name = str(voter.get("name") or "") if isinstance(voter, Mapping) else ""
+        if person in recusals:
+            recusal = recusals[person]
+            entries.append(
+                RollEntry(
+                    person,
+                    name or str(recusal.get("name") or ""),
+                    None,
+                    True,
+                    str(recusal.get("conflict") or ""),
+                    recusal.get("at"),
+                )
+            )
+        elif person in votes:
+            cast = votes[person]
+            entries.append(
+                RollEntry(
+                    person, name or str(cast.get("name") or ""), cast["choice"], at=cast.get("at")
+                )
+            )
+        else:
+            entries.append(RollEntry(person, name, None))
+    return entries
 
 
 def record_bytes(record: dict[str, Any]) -> bytes:

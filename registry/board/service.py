@@ -31,6 +31,7 @@ from policies.rules.approval import ApprovalRule
 from registry.audit.ledger import Actor, plain
 from registry.board.decision import (
     CHOICES,
+    RECORD_FORMAT,
     BallotState,
     Count,
     VotingRules,
@@ -39,6 +40,7 @@ from registry.board.decision import (
     outcome_reason,
     record_bytes,
     record_sha256,
+    roll_sections,
     settled,
     verify_record,
 )
@@ -536,10 +538,9 @@ def _decision_record(
             "sha256": motion["policy_sha256"],
         }
     )
-    voted = [b for b in ballots if b["choice"] is not None and not b["recused"]]
     record: dict[str, Any] = {
         "record": "accord.board.decision",
-        "format": 1,
+        "format": RECORD_FORMAT,
         "tenant": scope.slug,
         "tenant_id": scope.tenant_id,
         "motion": {
@@ -559,16 +560,7 @@ def _decision_record(
             "majority": rules.majority,
             "policy": policy,
         },
-        "voters": [b["person"] for b in ballots],
-        "votes": [
-            {"person": b["person"], "choice": b["choice"], "at": as_datetime(b["voted_at"])}
-            for b in voted
-        ],
-        "recusals": [
-            {"person": b["person"], "conflict": b["conflict"], "at": as_datetime(b["recused_at"])}
-            for b in ballots
-            if b["recused"]
-        ],
+        **roll_sections(ballots, as_datetime),
         "tally": result.as_record(),
         "outcome": "carried" if result.carried else "lost",
         "reason": outcome_reason(result, rules),

@@ -9,7 +9,7 @@ from registry.audit.cli import audit_group, audit_verify_command
 from registry.audit.consistency import consistency_document
 from registry.audit.merkle import MerkleTree
 from registry.audit.proof import inclusion_document
-from registry.audit.treehead import raw_public_key, sign_tree_head
+from registry.audit.treehead import key_id, raw_public_key, sign_tree_head
 from tests.audit.bundles import build, edit_line, join, lines_of
 from tests.audit.factories import make_log, signing_key
 
@@ -38,7 +38,8 @@ def test_valid_bundle(tmp_path):
     result = run(path, "--public-key", pem_file(tmp_path, "tenant"))
     assert result.exit_code == 0, result.output
     assert result.output.startswith(f"valid: 12 events, tree size 12, root {TREE.root().hex()}")
-    assert result.output.count("\n") == 1
+    pinned = key_id(raw_public_key(signing_key("tenant")))
+    assert result.output.splitlines()[1] == f"signed by the pinned key {pinned}."
 
 
 def test_tampered_bundle_names_the_line(tmp_path):
@@ -128,3 +129,43 @@ def test_consistency_proof_document(tmp_path):
     doc["consistency_path"][0] = "00" * 32
     path.write_text(json.dumps(doc))
     assert run(path).exit_code == 1
+
+
+def test_without_a_pinned_key_it_says_which_key_it_trusted_and_how_to_pin(tmp_path):
+    path = tmp_path / "export.jsonl"
+    path.write_bytes(BUNDLE)
+    result = run(path)
+    assert result.exit_code == 0, result.output
+    valid, note = result.output.splitlines()
+    assert valid.startswith("valid: 12 events")
+    assert note.startswith("verified against the public key inside the bundle (key ")
+    assert "does not prove who signed it" in note
+    assert "--public-key KEY" in note and "GET /api/v1/t/{tenant}/keys" in note
+
+
+def test_the_key_is_pinned_as_hex_text_or_as_a_file(tmp_path):
+    path = tmp_path / "export.jsonl"
+    path.write_bytes(BUNDLE)
+    hex_key = raw_public_key(signing_key()).hex()
+    for given in (hex_key, pem_file(tmp_path, "tenant")):
+        result = run(path, "--public-key", given)
+        assert result.exit_code == 0, result.output
+        assert result.output.splitlines()[1].startswith("signed by the pinned key ")
+    intruder = raw_public_key(signing_key("intruder")).hex()
+    assert run(path, "--public-key", intruder).output == (
+        "invalid: line 14: public key differs from pinned key\n"
+    )
+    refused = run(path, "--public-key", "not-a-key")
+    assert refused.exit_code == 2
+    assert "neither a key file nor an Ed25519 public key in hex" in refused.output
+
+
+def test_a_proof_document_names_its_own_key_when_none_is_pinned(tmp_path):
+    head = sign_tree_head(signing_key(), tenant="library-association", tree_size=12,
+                          root_hash=TREE.root())  # fmt: skip
+    doc = inclusion_document(TREE, LOG[4], head, raw_public_key(signing_key()))
+    path = tmp_path / "proof.json"
+    path.write_text(json.dumps(doc))
+    result = run(path)
+    assert result.exit_code == 0, result.output
+    assert "inside the proof document" in result.output.splitlines()[1]

@@ -37,6 +37,21 @@ async def test_a_downloaded_decision_verifies_and_a_changed_one_does_not(api, fa
     done = verify(good, "--public-key", public)
     assert done.returncode == 0, done.stderr
     assert f"ok: motion {motion_id} carried (1 for, 0 against, 1 abstaining" in done.stdout
+    # The roll by name (the record names each director), and whose key it trusted.
+    lines = done.stdout.splitlines()
+    assert sorted(lines[1:3]) == ["  Board person: abstain", "  Board person: for"]
+    assert lines[3] == f"signed by the pinned key {decision['key_id']}."
+    key_file = tmp_path / "tenant.key"
+    key_file.write_text(public + "\n")
+    as_file = verify(good, "--public-key", str(key_file))
+    assert as_file.returncode == 0 and as_file.stdout == done.stdout
+    unpinned = verify(good)
+    assert unpinned.returncode == 0, unpinned.stderr
+    assert unpinned.stdout.splitlines()[-1].startswith(
+        f"verified against the public key inside the file (key {decision['key_id']})"
+    )
+    assert "--public-key KEY" in unpinned.stdout
+    assert verify(good, "--public-key", "nonsense").returncode == 2
 
     changed = dict(decision, record=decision["record"].replace('"for":1', '"for":2'))
     bad = tmp_path / "changed.json"

@@ -88,3 +88,54 @@ def test_a_record_verifies_and_a_changed_one_does_not():
     changed = text.replace(b"carried", b"lost!!!")
     assert not verify_record(changed, signature, public)
     assert record_sha256(text) != record_sha256(changed)
+
+
+def test_the_record_names_each_director_and_old_records_still_read_and_verify():
+    from datetime import UTC, datetime
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    from registry.board.decision import record_roll, roll_sections
+
+    ada, ben, cy = (str(uuid.uuid4()) for _ in range(3))
+    at = datetime(2026, 12, 4, tzinfo=UTC)
+    ballots = [
+        {"person": ada, "name": "Ada", "choice": "for", "voted_at": at, "recused": False,
+         "conflict": "", "recused_at": None},
+        {"person": ben, "name": "Ben", "choice": None, "voted_at": None, "recused": True,
+         "conflict": "Treasurer of the partner", "recused_at": at},
+        {"person": cy, "name": "Cy", "choice": None, "voted_at": None, "recused": False,
+         "conflict": "", "recused_at": None},
+    ]  # fmt: skip
+    sections = roll_sections(ballots, lambda value: value)
+    assert sections["voters"] == [
+        {"person": ada, "name": "Ada"},
+        {"person": ben, "name": "Ben"},
+        {"person": cy, "name": "Cy"},
+    ]
+    assert sections["votes"] == [{"person": ada, "name": "Ada", "choice": "for", "at": at}]
+    assert sections["recusals"][0]["name"] == "Ben"
+    assert [(e.name, e.choice, e.recused, e.conflict) for e in record_roll(sections)] == [
+        ("Ada", "for", False, ""),
+        ("Ben", None, True, "Treasurer of the partner"),
+        ("Cy", None, False, ""),
+    ]
+
+    # A format 1 record (directors by id only), signed before names were added.
+    old = {
+        "format": 1,
+        "voters": [ada, ben, cy],
+        "votes": [{"person": ada, "choice": "for", "at": "2026-12-04T00:00:00Z"}],
+        "recusals": [{"person": ben, "conflict": "Treasurer of the partner", "at": None}],
+        "outcome": "carried",
+    }
+    key = Ed25519PrivateKey.generate()
+    text = record_bytes(old)
+    public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    assert verify_record(text, key.sign(text), public)
+    assert [(e.person, e.name, e.choice, e.recused) for e in record_roll(old)] == [
+        (ada, "", "for", False),
+        (ben, "", None, True),
+        (cy, "", None, False),
+    ]
