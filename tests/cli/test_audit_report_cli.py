@@ -46,7 +46,7 @@ async def test_report_csv_and_xlsx(factory, tmp_path):
     last = lines[-1]
     assert last[col["Event"]] == "Tenant suspended" and last[col["Who"]] == "platform operator"
     assert last[col["Reason"]] == "annual review" and last[col["Outcome"]] == "suspended"
-    assert last[col["Time (Pacific/Fiji)"]].endswith(" +12")  # Fiji's zone, named
+    assert last[col["Time (Pacific/Fiji)"]].endswith(" UTC+12")  # Fiji's zone, named
     granted = next(line for line in lines[2:] if line[col["Event"]] == "Role granted")
     assert re.fullmatch(r"\w+ person: role \w+", granted[col["Subject"]])  # a name, not an id
 
