@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import gc
 import logging
+from typing import Any
 
-from litestar import Litestar, get
+from litestar import Litestar, Router, get
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from registry.audit.controllers import ROUTES as audit_routes
 from registry.board.controllers import ROUTES as board_routes
 from registry.board.jobs import start_motion_jobs, stop_motion_jobs
 from registry.http.auth import PUBLIC_PATHS, AccordAuthentication
+from registry.http.body import DOCUMENT_BODY_MAX, JSON_BODY_MAX, AccordRequest
+from registry.http.headers import add_security_headers
 from registry.http.problems import EXCEPTION_HANDLERS
 from registry.http.strict_query import refuse_unknown_query
+from registry.http.swagger import LocalSwaggerPlugin
 from registry.identity.controllers import TenantController, sign_in, sign_out, whoami
 from registry.identity.schemas import Health
 from registry.mentoring.controllers import ROUTES as mentoring_routes
@@ -30,6 +33,8 @@ from registry.relationships.controllers import ROUTES as relationship_routes
 from registry.screening.controllers import ROUTES as screening_routes
 from registry.web.controllers import ROUTES as web_routes
 from registry.web.controllers import template_config
+from registry.web.policy_pages import PolicyPages
+from registry.web.relationships import ROUTES as relationship_pages
 from screening.live import load_screening_index
 from tenants import text
 from tenants.database import close_pool, current_engine, open_pool
@@ -51,6 +56,20 @@ async def health() -> Health:
     return Health(status="ok", database=current_engine().engine_type)
 
 
+#: The web pages that edit documents (policies, MOUs, requests, board papers).
+DOCUMENT_PAGES: list[Any] = [PolicyPages, *relationship_pages]
+
+
+def documents() -> Router:
+    """The routes that carry documents: up to DOCUMENT_BODY_MAX; every other route
+    takes up to JSON_BODY_MAX (`registry/http/body.py`)."""
+    return Router(
+        path="/",
+        route_handlers=[*policy_routes, *mou_routes, *relationship_routes, *DOCUMENT_PAGES],
+        request_max_body_size=DOCUMENT_BODY_MAX,
+    )
+
+
 def create_app() -> Litestar:
     settings = load_settings()
     logging.basicConfig(level=settings.server.log_level.upper())
@@ -63,15 +82,16 @@ def create_app() -> Litestar:
             TenantController,
             *audit_routes,
             *screening_routes,
-            *policy_routes,
-            *relationship_routes,
             *board_routes,
-            *mou_routes,
             *mentoring_routes,
             *participation_routes,
             *notification_routes,
-            *web_routes,
+            *(route for route in web_routes if route not in DOCUMENT_PAGES),
+            documents(),
         ],
+        request_class=AccordRequest,
+        request_max_body_size=JSON_BODY_MAX,
+        before_send=[add_security_headers],
         template_config=template_config(),
         middleware=[DefineMiddleware(AccordAuthentication, exclude=PUBLIC_PATHS)],
         exception_handlers=EXCEPTION_HANDLERS,
@@ -90,7 +110,7 @@ def create_app() -> Litestar:
             version="0.1.0",
             description="Governance of mentoring schemes and international partnerships.",
             path="/schema",
-            render_plugins=[SwaggerRenderPlugin()],
+            render_plugins=[LocalSwaggerPlugin()],
             components=Components(
                 security_schemes={
                     "bearer": SecurityScheme(type="http", scheme="bearer"),
