@@ -4,6 +4,7 @@ from piccolo.conf.apps import AppConfig
 
 from tenants.tables import (
     ApiToken,
+    IdempotencyKey,
     Membership,
     Person,
     SignInAttempt,
@@ -17,7 +18,16 @@ CURRENT_DIRECTORY = os.path.dirname(os.path.abspath(__file__))
 APP_CONFIG = AppConfig(
     app_name="tenants",
     migrations_folder_path=os.path.join(CURRENT_DIRECTORY, "piccolo_migrations"),
-    table_classes=[Tenant, Person, Membership, ApiToken, TenantKey, WebSession, SignInAttempt],
+    table_classes=[
+        Tenant,
+        Person,
+        Membership,
+        ApiToken,
+        TenantKey,
+        WebSession,
+        SignInAttempt,
+        IdempotencyKey,
+    ],
     migration_dependencies=[],
     commands=[],
 )

@@ -9,7 +9,9 @@ from piccolo.columns import (
     JSON,
     UUID,
     Boolean,
+    Bytea,
     ForeignKey,
+    Integer,
     Text,
     Timestamptz,
     Varchar,
@@ -99,3 +101,21 @@ class SignInAttempt(Table, tablename="sign_in_attempt"):
     client = Varchar(length=64, default="")
     succeeded = Boolean(default=False)
     at = Timestamptz(default=TimestamptzNow(), index=True)
+
+
+class IdempotencyKey(Table, tablename="idempotency_key"):
+    """A POST made with an `Idempotency-Key` header, and its answer once it has one.
+
+    The key is kept only as a hash together with the person who sent it, so that two
+    people's keys never meet; (tenant, key_hash) is unique, so a concurrent retry
+    cannot claim the key a second time. `status` is null while the first request is
+    being answered. Rows live 24 hours (registry/http/idempotency.py)."""
+
+    id = UUID(primary_key=True, default=UUID4())
+    tenant = ForeignKey(Tenant, null=False)
+    key_hash = Varchar(length=64)
+    request_hash = Varchar(length=64)
+    status = Integer(null=True, default=None)
+    response_headers = JSON(default="[]")
+    response_body = Bytea(default=b"")
+    created_at = Timestamptz(default=TimestamptzNow())

@@ -24,6 +24,7 @@ from litestar.handlers import BaseRouteHandler
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from registry.http.actor import provide_actor
+from registry.http.idempotency import Idempotency
 from registry.http.problems import problem_responses
 from tenants.access import tenant_access
 from tenants.errors import Forbidden, NotFound, Unauthorized
@@ -125,10 +126,11 @@ BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
 class TenantRoutes(Controller):
     """Base of every controller under `/api/v1/t/{tenant}`: the tenant wall,
     and `caller`, `tenant_scope` and `actor` (who acts, for the audit log) for the
-    handlers. Subclasses set `path`, which
-    must start with TENANT_PATH, and declare roles on each route with `**allow(...)`."""
+    handlers, and `Idempotency-Key` on its POST routes (registry/http/idempotency.py).
+    Subclasses set `path`, which must start with TENANT_PATH, and declare roles on each
+    route with `**allow(...)`."""
 
-    middleware = [TenantWall]
+    middleware = [TenantWall, Idempotency]
     dependencies = {
         "caller": Provide(provide_caller, sync_to_thread=False),
         "tenant_scope": Provide(provide_scope, sync_to_thread=False),
