@@ -20,6 +20,7 @@ from litestar.datastructures import CacheControlHeader, ResponseHeader
 from litestar.enums import MediaType
 from litestar.exceptions import NotFoundException
 from litestar.openapi.plugins import OpenAPIRenderPlugin
+from litestar.params import FromPath
 from litestar.response import File, Response
 from litestar.router import Router
 
@@ -99,7 +100,7 @@ def _page(title: str, assets: str, document_url: str) -> bytes:
     # The files change only with the package; kept a day, then revalidated (ETag).
     cache_control=CacheControlHeader(max_age=86_400, public=True),
 )
-def swagger_asset(name: str) -> Response[bytes] | File:
+def swagger_asset(name: FromPath[str]) -> Response[bytes] | File:
     if name == INIT_NAME:
         return Response(INIT_JS, media_type="text/javascript; charset=utf-8")
     media_type = ASSETS.get(name)
