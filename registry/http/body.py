@@ -32,8 +32,10 @@ MAX_JSON_DEPTH = 64
 #: Ordinary JSON routes: their largest field is a few thousand characters.
 JSON_BODY_MAX = 64 * 1024
 #: Routes that carry documents (policies of up to 200,000 characters, MOU texts and
-#: board papers, relationship requests with long free text) and the pages that edit them.
-DOCUMENT_BODY_MAX = 1024 * 1024
+#: board papers, relationship requests with long free text) and the pages that edit
+#: them. Any body their schemas admit fits: a character may take 12 bytes of JSON
+#: (an escaped surrogate pair), so 200,000 of them take 2.4 MB.
+DOCUMENT_BODY_MAX = 4 * 1024 * 1024
 
 # A JSON string: a quote, then runs of ordinary characters or escapes, then a quote.
 # Unrolled (`[^"\\]*(?:\\.[^"\\]*)*`) so that it never backtracks.
