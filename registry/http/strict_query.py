@@ -1,7 +1,8 @@
 """Checks on every request's path and query parameters, before any handler runs.
 
 Unknown query parameters are refused, naming them, rather than silently ignored:
-`?limt=5` is a typo the caller wants to hear about, not a page of 50. A NUL in a path
+`?limt=5` is a typo the caller wants to hear about, not a page of 50. An empty value is
+refused on the API (none of its parameters allows one). A NUL in a path
 or query parameter is refused too: no identifier of ours contains one, and
 PostgreSQL would reject it with an error rather than find nothing."""
 
@@ -15,6 +16,7 @@ from litestar.params import QueryParameter
 
 from tenants.errors import InvalidInput
 
+API_PREFIX = "/api/"
 RESERVED = frozenset(
     {"request", "data", "state", "scope", "headers", "cookies", "query", "body", "socket"}
 )
@@ -57,3 +59,10 @@ async def refuse_unknown_query(request: Request[Any, Any, Any]) -> None:
         if name not in accepted:
             expected = ", ".join(sorted(accepted)) or "none"
             raise InvalidInput(name or "query", f"unknown query parameter; accepted: {expected}")
+    if request.url.path.startswith(API_PREFIX):
+        # The API documents no parameter as allowing an empty value: `?action=` is a
+        # mistake to name, not a filter to drop. (A page's search form sends its empty
+        # fields, so pages still take them.)
+        for name, value in request.query_params.items():
+            if value == "":
+                raise InvalidInput(name, "must not be empty; leave the parameter out instead")

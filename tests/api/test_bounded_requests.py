@@ -125,3 +125,14 @@ async def test_swagger_page_loads_only_this_sites_assets(api):
     assert (await api.get("/schema/swagger/assets/swagger-editor.js")).status_code == 404
     document = await api.get("/schema/openapi.json")
     assert document.status_code == 200 and document.json()["info"]["title"] == "Accord"
+
+
+async def test_an_empty_query_value_is_refused_by_name(api, factory):
+    world = await factory.tenant("empty", rooms=False)
+    response = await api.get(
+        f"/api/v1/t/{world.slug}/audit/events?action=", headers=world[Role.ADMIN].headers
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {"field": "action", "message": "must not be empty; leave the parameter out instead"}
+    ]
