@@ -111,6 +111,10 @@ async def test_board_approval_story(chromium, live_server, factory, api, un_list
     assert "approved" in await tab.locator(".lede").inner_text()
     await tab.get_by_role("link", name="Draft the MOU it asked for").click()
     assert await tab.get_by_label("Title").input_value() == "MOU with Fiji Library Association"
+    # The board sanctions the understanding the MOU states, so it is written down first.
+    await tab.get_by_label("Working relationships").fill("Joint webinars for new graduates.")
+    await tab.get_by_label("Shared interests").fill("Library education in the Pacific.")
+    await tab.get_by_label("Common understanding").fill("Each party bears its own costs.")
     await tab.get_by_label("Expires on").fill("2020-01-01")  # before it takes effect
     await tab.get_by_role("button", name="Save the draft").click()
     await tab.locator("#expires_on-error").wait_for(state="visible")
