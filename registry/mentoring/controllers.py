@@ -24,6 +24,7 @@ from registry.mentoring.export import MEDIA_TYPES
 from registry.mentoring.schemas import (
     ApplicationIn,
     ApplicationOut,
+    CompleteIn,
     FeeIn,
     IntakeCreate,
     IntakeOut,
@@ -384,12 +385,22 @@ class PartnershipController(TenantRoutes):
         "/{partnership_id:uuid}/complete",
         **allow(PARTICIPANTS, 409),
         status_code=200,
-        summary="The partnership has run its course",
+        summary=(
+            "The partnership has run its course: from the intake's end date; before it, "
+            "a coordinator completes it early, with a reason"
+        ),
     )
     async def complete(
-        self, tenant_scope: Scope, actor: Who, partnership_id: FromPath[UUID]
+        self,
+        tenant_scope: Scope,
+        actor: Who,
+        partnership_id: FromPath[UUID],
+        data: JSONBody[CompleteIn | None] = None,
     ) -> PartnershipOut:
-        return await service.complete_partnership(tenant_scope, partnership_id, actor=actor)
+        reason = data.reason if data is not None else ""
+        return await service.complete_partnership(
+            tenant_scope, partnership_id, actor=actor, reason=reason
+        )
 
     @post(
         "/{partnership_id:uuid}/evaluate",

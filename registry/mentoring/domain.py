@@ -250,13 +250,59 @@ TRANSITIONS: dict[str, Transition] = {
 _WHO = {"party": "a party to the partnership", "coordinator": "a coordinator of the scheme"}
 
 
+@dataclass(frozen=True)
+class Schedule:
+    """The days a partnership's steps follow: its intake's (the policy's) dates, and
+    the day it completed when a coordinator completed it before the intake's end."""
+
+    starts_on: date
+    midway_review_on: date
+    ends_on: date
+    completed_early_on: date | None = None
+
+    @property
+    def evaluation_opens_on(self) -> date:
+        """The evaluation opens at the partnership's end: the intake's, or the earlier
+        day it was completed."""
+        return self.completed_early_on or self.ends_on
+
+
+@dataclass(frozen=True)
+class Step:
+    """A transition allowed now; `early` when it completes before the intake's end."""
+
+    transition: Transition
+    early: bool = False
+
+
+def _opens_on(name: str, schedule: Schedule) -> tuple[date, str] | None:
+    """The first day the step may be taken, and what that day is, or None (any day)."""
+    return {
+        "activate": (schedule.starts_on, "the intake starts"),
+        "midway_review": (schedule.midway_review_on, "the midway review opens"),
+        "evaluate": (schedule.evaluation_opens_on, "the evaluation opens"),
+    }.get(name)
+
+
 def check_transition(
-    name: str, state: str, acting_as: set[Actor], today: date, ends_on: date
-) -> Transition:
-    """The transition `name` from `state` by someone acting as `acting_as`, or
-    Conflict saying why it cannot happen (Forbidden is for roles the route refuses:
-    here the caller may see the partnership, so the refusal is about its state or
-    their part in it)."""
+    name: str,
+    state: str,
+    acting_as: set[Actor],
+    today: date,
+    schedule: Schedule,
+    *,
+    reason: str = "",
+) -> Step:
+    """The transition `name` from `state` by someone acting as `acting_as` on `today`
+    (the association's day), or Conflict saying why it cannot happen (Forbidden is for
+    roles the route refuses: here the caller may see the partnership, so the refusal is
+    about its state, its dates or their part in it).
+
+    The steps follow the intake's calendar: active from its start, the midway review
+    from the midway date, completion from its end and the evaluation from the
+    partnership's end. A coordinator may complete a partnership before the intake's
+    end, giving a reason (InvalidInput naming `reason` without one): it is recorded
+    as early."""
     transition = TRANSITIONS[name]
     if state not in transition.sources:
         allowed = ", ".join(transition.sources)
@@ -267,9 +313,30 @@ def check_transition(
     if not acting_as & transition.by:
         who = " or ".join(_WHO[actor] for actor in sorted(transition.by))
         raise Conflict(f"only {who} may {name.replace('_', ' ')} it")
-    if transition.before_end and today > ends_on:
-        raise Conflict(f"the intake ended on {human_date(ends_on)}; nothing continues past its end")
-    return transition
+    if transition.before_end and today > schedule.ends_on:
+        raise Conflict(
+            f"the intake ended on {human_date(schedule.ends_on)}; nothing continues past its end"
+        )
+    opens = _opens_on(name, schedule)
+    if opens is not None and today < opens[0]:
+        raise Conflict(
+            f"cannot {name.replace('_', ' ')} it yet: {opens[1]} on {human_date(opens[0])}"
+            f" (today is {human_date(today)})"
+        )
+    if name == "complete" and today < schedule.ends_on:
+        if "coordinator" not in acting_as:
+            raise Conflict(
+                f"the intake ends on {human_date(schedule.ends_on)}; before then only a "
+                "coordinator may complete a partnership, early and with a reason"
+            )
+        if not reason.strip():
+            raise InvalidInput(
+                "reason",
+                f"say why the partnership completes before the intake ends on "
+                f"{human_date(schedule.ends_on)}",
+            )
+        return Step(transition, early=True)
+    return Step(transition)
 
 
 def fee_owed(decision: Decision) -> tuple[float, str, date, date] | None:

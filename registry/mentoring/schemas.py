@@ -216,6 +216,13 @@ class PartnershipOut(msgspec.Struct, kw_only=True):
     ended_by: UUID | None
     end_reason: str
     created_at: datetime
+    #: The actual period, in the association's calendar: the first day active and the
+    #: day it completed; `completed_early` when a coordinator completed it before the
+    #: intake's end, for `completion_reason`.
+    active_from: date | None = None
+    completed_on: date | None = None
+    completed_early: bool = False
+    completion_reason: str = ""
     #: Who the two parties are, so each can find the other.
     name_a: str = ""
     email_a: str = ""
@@ -225,6 +232,13 @@ class PartnershipOut(msgspec.Struct, kw_only=True):
 
 class ReasonIn(Input, kw_only=True):
     reason: Reason
+
+
+class CompleteIn(Input, kw_only=True):
+    """Why a coordinator completes a partnership before the intake's end (required
+    then; not needed from the end date on)."""
+
+    reason: Note = ""
 
 
 class TerminateIn(Input, kw_only=True):

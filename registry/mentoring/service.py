@@ -1265,6 +1265,10 @@ def _partnership_out(
         ended_by=_opt_uuid(row["ended_by"]),
         end_reason=row["end_reason"] or "",
         created_at=_created(row["created_at"]),
+        active_from=_opt_date(row["active_from"]),
+        completed_on=_opt_date(row["completed_on"]),
+        completed_early=bool(row["completed_early"]),
+        completion_reason=row["completion_reason"] or "",
     )
 
 
@@ -1337,10 +1341,13 @@ async def _transition(
     actor: Actor,
     reason: str = "",
     in_breach: UUID | None = None,
+    first_day: date | None = None,
 ) -> PartnershipOut:
-    """One named transition of a partnership, checked for state and role, with its audit
-    event (`mentoring.partnership.<event>`: accepted_by_party when only one party has
-    accepted yet) in the same transaction."""
+    """One named transition of a partnership, checked for state, role and the
+    intake's calendar in the association's time zone, with its audit event
+    (`mentoring.partnership.<event>`: accepted_by_party when only one party has
+    accepted yet) in the same transaction. `first_day`: the day contact began, when
+    a meeting held earlier than today is what makes the partnership active."""
     as_of = await clock.today(scope)
     async with write_transaction():
         await lock_head(scope.tenant_id)
@@ -1351,12 +1358,29 @@ async def _transition(
             acting_as.add("party")
         if is_coordinator(actor):
             acting_as.add("coordinator")
-        transition = domain.check_transition(
-            name, row["state"], acting_as, as_of, _date(intake["ends_on"])
+        step = domain.check_transition(
+            name, row["state"], acting_as, as_of, _schedule(intake, row), reason=reason
         )
+        transition = step.transition
+        if name == "accept":
+            await _check_published(scope, row)
         now = datetime.now(UTC)
         state = row["state"]
         values: dict[Any, Any] = {}
+        changes: dict[str, list[Any]] = {}
+        if name == "activate":
+            began = max(first_day or as_of, _date(intake["starts_on"]))
+            values[MentoringPartnership.active_from] = began
+            changes["active_from"] = [None, began.isoformat()]
+        if name == "complete":
+            # Completed after the intake's end (the closing job, a late survey): it ran
+            # to the end, and nothing continues past it.
+            ended = as_of if step.early else min(as_of, _date(intake["ends_on"]))
+            values[MentoringPartnership.completed_on] = ended
+            values[MentoringPartnership.completed_early] = step.early
+            values[MentoringPartnership.completion_reason] = reason.strip()
+            changes["completed_on"] = [None, ended.isoformat()]
+            changes["completed_early"] = [False, step.early]
         if name == "accept":
             side = "a" if actor.person_id == as_uuid(row["person_a"]) else "b"
             column = f"accepted_{side}_at"
@@ -1391,7 +1415,7 @@ async def _transition(
             f"mentoring.partnership.{action}",
             "mentoring_partnership",
             row["id"],
-            {"state": [row["state"], state]},
+            {"state": [row["state"], state], **changes},
             reason,
         )
         if name == "accept" and state == "accepted":
@@ -1412,6 +1436,29 @@ async def _transition(
                 scope, row, intake, leaving=in_breach, status="removed", reason=reason, actor=actor
             )
     return await get_partnership(scope, partnership_id, actor=actor)
+
+
+def _schedule(intake: dict[str, Any], row: dict[str, Any]) -> domain.Schedule:
+    early = _opt_date(row["completed_on"]) if row["completed_early"] else None
+    return domain.Schedule(
+        starts_on=_date(intake["starts_on"]),
+        midway_review_on=_date(intake["midway_review_on"]),
+        ends_on=_date(intake["ends_on"]),
+        completed_early_on=early,
+    )
+
+
+async def _check_published(scope: TenantScope, row: dict[str, Any]) -> None:
+    """A partnership is accepted only once its match run is published (its parties
+    were told): a draft's pairs are not offers."""
+    if row["run"] is None:
+        return
+    run = await _row(scope, MentoringMatchRun, row["run"], "match run")
+    if run["status"] != "published":
+        raise Conflict(
+            f"the match run that proposed this partnership is {run['status']}; "
+            "a partnership is accepted only after its run is published"
+        )
 
 
 async def _fees_fall_due(
@@ -1562,10 +1609,11 @@ async def accept_partnership(
 
 
 async def activate_partnership(
-    scope: TenantScope, partnership_id: UUID | str, *, actor: Actor
+    scope: TenantScope, partnership_id: UUID | str, *, actor: Actor, first_day: date | None = None
 ) -> PartnershipOut:
-    """Contact has begun."""
-    return await _transition(scope, partnership_id, "activate", actor=actor)
+    """Contact has begun (on `first_day`, a meeting's day, or today), not before the
+    intake's start."""
+    return await _transition(scope, partnership_id, "activate", actor=actor, first_day=first_day)
 
 
 async def record_midway_review(
@@ -1575,9 +1623,11 @@ async def record_midway_review(
 
 
 async def complete_partnership(
-    scope: TenantScope, partnership_id: UUID | str, *, actor: Actor
+    scope: TenantScope, partnership_id: UUID | str, *, actor: Actor, reason: str = ""
 ) -> PartnershipOut:
-    return await _transition(scope, partnership_id, "complete", actor=actor)
+    """The partnership has run its course: from the intake's end date; before it, only
+    a coordinator, with a `reason`, and it is recorded as completed early."""
+    return await _transition(scope, partnership_id, "complete", actor=actor, reason=reason)
 
 
 async def record_evaluation(
@@ -1621,7 +1671,10 @@ ENDED_LIVE_SQL = (
 async def complete_ended(scope: TenantScope, as_of: date, *, actor: Actor) -> list[UUID]:
     """Complete every partnership still running after its intake's end: the
     association's involvement ends with the intake (the job behind
-    `accord mentoring close-ended`). Each is one `complete` transition, audited."""
+    `accord mentoring close-ended`). Each is one `complete` transition, audited.
+    A day after the association's today is taken as today: no intake has ended yet
+    that has not ended by then."""
+    as_of = min(as_of, await clock.today(scope))
     done: list[UUID] = []
     for row in await scope.rows(ENDED_LIVE_SQL, as_of):
         await complete_partnership(scope, as_uuid(row["id"]), actor=actor)

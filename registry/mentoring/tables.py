@@ -161,6 +161,14 @@ class MentoringPartnership(Table, tablename="mentoring_partnership"):
     activated_at = Timestamptz(null=True, default=None)
     midway_review_at = Timestamptz(null=True, default=None)
     completed_at = Timestamptz(null=True, default=None)
+    #: The partnership's actual period, in the association's calendar: the first day
+    #: it was active (its first meeting, or the day it was made active) and the day it
+    #: completed (the intake's end, or the earlier day a coordinator completed it).
+    active_from = Date(null=True, default=None)
+    completed_on = Date(null=True, default=None)
+    #: Completed before the intake's end, by a coordinator, for `completion_reason`.
+    completed_early = Boolean(default=False)
+    completion_reason = Text(default="")
     evaluated_at = Timestamptz(null=True, default=None)
     ended_at = Timestamptz(null=True, default=None)
     #: Who withdrew or terminated it, and why.

@@ -87,6 +87,33 @@ class PartnershipView:
     def ends_on(self) -> date:
         return as_day(self.intake.ends_on)
 
+    @property
+    def active_from(self) -> date | None:
+        """The first day it was active (its first contact), once it has been."""
+        value = self.row.active_from
+        return None if value is None else as_day(value)
+
+    @property
+    def completed_on(self) -> date | None:
+        """The day it completed (the intake's end, or earlier when completed early)."""
+        value = self.row.completed_on
+        return None if value is None else as_day(value)
+
+    @property
+    def completed_early(self) -> bool:
+        return bool(self.row.completed_early)
+
+    def met_from(self, zone_name: str | None) -> date:
+        """The first day a meeting of the pair can have been held: the intake's start,
+        or the day both accepted when that is later."""
+        accepted = self.accepted_on(zone_name)
+        return max(self.starts_on, accepted) if accepted is not None else self.starts_on
+
+    @property
+    def last_day(self) -> date:
+        """The last day it ran: the day it completed, or the intake's end."""
+        return self.completed_on or self.ends_on
+
     def accepted_on(self, zone_name: str | None) -> date | None:
         """The association's day on which both parties had accepted."""
         accepted = self.row.accepted_at

@@ -23,6 +23,8 @@ from typing import Any
 
 from anyascii import anyascii
 
+from policies import Policy
+from policies.rules.timing import MilestonesRule
 from registry.audit.canonical import canonical_bytes
 from tenants import clock
 
@@ -50,9 +52,20 @@ def normalise_code(text: str) -> str | None:
     return code if _CODE.match(code) else None
 
 
+#: The facts as first signed (the intake's dates as the period); still verified.
+KIND_V1 = "accord.certificate.v1"
+#: The partnership's actual period, and whether it was completed early.
+KIND_V2 = "accord.certificate.v2"
+
+
 @dataclass(frozen=True, slots=True)
 class CertificateFacts:
-    """Everything a certificate states, and all that its signature covers."""
+    """Everything a certificate states, and all that its signature covers.
+
+    `starts_on`..`ends_on` is the partnership's actual period (its first day active
+    to the day it completed); `completed_early` whether a coordinator completed it
+    before the intake's end. A v1 certificate has no `completed_early` (None) and is
+    verified over the bytes it was signed as."""
 
     code: str
     association: str
@@ -69,17 +82,46 @@ class CertificateFacts:
     meetings: int
     cpd: str
     issued_at: str
+    completed_early: bool | None = None
+    kind: str = KIND_V2
 
     def payload(self) -> dict[str, Any]:
-        return {"kind": "accord.certificate.v1", **asdict(self)}
+        fields = asdict(self)
+        kind = fields.pop("kind")
+        if kind == KIND_V1:
+            fields.pop("completed_early")
+        return {"kind": kind, **fields}
 
     def signed_bytes(self) -> bytes:
         return canonical_bytes(self.payload())
 
     @classmethod
     def from_payload(cls, payload: dict[str, Any]) -> CertificateFacts:
-        fields = {k: v for k, v in payload.items() if k != "kind"}
-        return cls(**fields)
+        return cls(**payload)
+
+
+def evaluation_required(policy: Policy | None) -> bool:
+    """Whether the policy asks for an evaluation by a date (ALIA: within two weeks of
+    the end), so a certificate waits for it."""
+    return policy is not None and any(
+        isinstance(rule, MilestonesRule) and rule.evaluation_within_days is not None
+        for rule in policy.rules
+    )
+
+
+def actual_period(
+    *,
+    active_from: date | None,
+    first_meeting: date | None,
+    completed_on: date | None,
+    starts_on: date,
+    ends_on: date,
+) -> tuple[date, date]:
+    """The days the partnership ran: from its first day active (or its first meeting,
+    when one was logged as held earlier) to the day it completed. A row from before
+    these days were kept falls back on the intake's dates, bounded by its meetings."""
+    began = [day for day in (active_from, first_meeting) if day is not None]
+    return (min(began) if began else starts_on), (completed_on or ends_on)
 
 
 def hours_text(minutes: int) -> str:
@@ -136,7 +178,8 @@ def render_pdf(facts: CertificateFacts, verify_url: str, key_id: str, zone: str 
     line("This certifies that", 13)
     line(facts.person_name, 24, "B", 6)
     line(f"took part as {facts.role} in the {facts.scheme}, {facts.intake}", 14, "", 2)
-    line(f"from {_day(facts.starts_on)} to {_day(facts.ends_on)},", 14, "", 6)
+    early = " (completed early)" if facts.completed_early else ""
+    line(f"from {_day(facts.starts_on)} to {_day(facts.ends_on)}{early},", 14, "", 6)
     plural = "" if facts.meetings == 1 else "s"
     line(f"logging {facts.hours} hours of mentoring in {facts.meetings} meeting{plural}", 14, "", 2)
     line(f"({facts.cpd}).", 12, "", 10)

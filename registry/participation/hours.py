@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from uuid import UUID
 
 from policies import Policy
 from policies.rules.money import CpdRule
+from tenants.errors import InvalidInput
 
 #: What plain hours are called when the policy names no professional-development scheme.
 PLAIN_HOURS = "Mentoring hours"
@@ -117,3 +119,38 @@ def roll_up(attendances: Iterable[Attendance], policy: Policy | None) -> list[Pe
     ]
     rows.sort(key=lambda r: (r.name.casefold(), str(r.person_id), str(r.partnership_id)))
     return rows
+
+
+#: No meeting is longer than this: a longer one is a typing error, not a meeting.
+MEETING_MAX_MINUTES = 8 * 60
+#: A day has 24 hours: nobody attends more meetings than that in one day.
+DAY_MAX_MINUTES = 24 * 60
+
+
+def check_meeting_length(minutes: int) -> None:
+    """InvalidInput naming `minutes` for a meeting longer than 8 hours."""
+    if minutes > MEETING_MAX_MINUTES:
+        raise InvalidInput(
+            "minutes",
+            f"{minutes} minutes is {hours_phrase(minutes)}; a meeting is logged for at most "
+            f"{MEETING_MAX_MINUTES // 60} hours ({MEETING_MAX_MINUTES} minutes)",
+        )
+
+
+def check_day_total(name: str, day: date, logged_minutes: int, minutes: int) -> None:
+    """InvalidInput naming `minutes` when `name`, who already has `logged_minutes` of
+    meetings on `day`, would have more than 24 hours with this one."""
+    total = logged_minutes + minutes
+    if total > DAY_MAX_MINUTES:
+        raise InvalidInput(
+            "minutes",
+            f"{name} already has {hours_phrase(logged_minutes)} of meetings logged on "
+            f"{day.isoformat()}; with this one it would be {hours_phrase(total)}, and a day "
+            f"has {DAY_MAX_MINUTES // 60}",
+        )
+
+
+def hours_phrase(minutes: int) -> str:
+    """ "12.5 hours", "1 hour"."""
+    text = f"{minutes / 60:.2f}".rstrip("0").rstrip(".") or "0"
+    return f"{text} hour" + ("" if text == "1" else "s")

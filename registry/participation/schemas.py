@@ -8,17 +8,19 @@ from uuid import UUID
 
 import msgspec
 
+from registry.participation.hours import MEETING_MAX_MINUTES
 from tenants import text
 from tenants.text import Input
 
 MeetingMode = Literal["in_person", "video", "phone", "chat", "email", "other"]
 MEETING_MODES: tuple[str, ...] = ("in_person", "video", "phone", "chat", "email", "other")
-#: A meeting of more than a working day is a mistake in the form, not a meeting.
-MINUTES_MAX = 720
+#: The longest meeting a form offers (the service refuses a longer one, saying why).
+MINUTES_MAX = MEETING_MAX_MINUTES
 NOTES_MAX = 20_000
 REASON_MAX = 2_000
 
-Minutes = Annotated[int, msgspec.Meta(ge=1, le=MINUTES_MAX)]
+#: The longest meeting is checked by the service, which says why (hours.py).
+Minutes = Annotated[int, msgspec.Meta(ge=1)]
 Notes = Annotated[str, text.kind(text.PARAGRAPH, max_length=NOTES_MAX)]
 Reason = Annotated[str, text.kind(text.PARAGRAPH, min_length=1, max_length=REASON_MAX)]
 
@@ -145,6 +147,11 @@ class CertificateOut(msgspec.Struct, kw_only=True):
     revoked_at: datetime | None
     revoked_reason: str
     verify_path: str
+    #: The partnership's actual period and whether it completed early, as signed
+    #: (null on a certificate signed before early completion was stated).
+    starts_on: str = ""
+    ends_on: str = ""
+    completed_early: bool | None = None
 
 
 class RevokeIn(Input):
@@ -173,3 +180,5 @@ class VerificationOut(msgspec.Struct, kw_only=True):
     key_id: str
     public_key: str
     signature: str
+    #: Whether it completed before the intake's end (null on an older certificate).
+    completed_early: bool | None = None

@@ -10,6 +10,7 @@ before they reach the database and never enter the audit log.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import uuid
@@ -32,6 +33,8 @@ from registry.participation.calendar import CalendarMeeting, meetings_calendar
 from registry.participation.certificates import (
     VERIFY_PATH,
     CertificateFacts,
+    actual_period,
+    evaluation_required,
     hours_text,
     new_code,
     normalise_code,
@@ -40,7 +43,13 @@ from registry.participation.certificates import (
 )
 from registry.participation.exports import ExportFormat, HoursLine, export_hours
 from registry.participation.flags import staleness
-from registry.participation.hours import Attendance, PersonHours, roll_up
+from registry.participation.hours import (
+    Attendance,
+    PersonHours,
+    check_day_total,
+    check_meeting_length,
+    roll_up,
+)
 from registry.participation.schemas import (
     CertificateOut,
     FlagOut,
@@ -143,17 +152,47 @@ async def _has_current_certificate(scope: TenantScope, partnership_id: UUID) -> 
 
 
 def _check_meeting_day(view: PartnershipView, held_on: date, today: date, zone: str) -> None:
-    earliest = min(view.starts_on, view.accepted_on(zone) or view.starts_on)
+    """A meeting of the pair is held between the partnership's start (the intake's,
+    or both parties' acceptance when later) and the day it ended, and not in the
+    future; InvalidInput naming `held_on` otherwise."""
+    earliest = view.met_from(zone)
     if held_on > today:
-        raise InvalidInput("held_on", f"{held_on.isoformat()} is in the future")
+        raise InvalidInput(
+            "held_on", f"{held_on.isoformat()} is in the future (today is {today.isoformat()})"
+        )
     if held_on < earliest:
         raise InvalidInput(
             "held_on", f"the partnership began on {earliest.isoformat()}; this is before it"
         )
-    if held_on > view.ends_on:
+    if held_on > view.last_day:
+        ended = "completed" if view.completed_on is not None else "the intake ended"
         raise InvalidInput(
-            "held_on", f"the intake ended on {view.ends_on.isoformat()}; nothing continues past it"
+            "held_on",
+            f"{held_on.isoformat()} is after the partnership ended ({ended} on "
+            f"{view.last_day.isoformat()}); nothing continues past it",
         )
+
+
+#: One person's minutes of meetings on one day, in every partnership of the tenant
+#: they are a party to (a meeting counts for both parties).
+DAY_MINUTES_SQL = (
+    "SELECT COALESCE(SUM(m.minutes), 0) AS minutes FROM participation_meeting m"
+    " JOIN mentoring_partnership x ON x.id = m.partnership"
+    " WHERE m.tenant = {tenant} AND m.held_on = {}"
+    " AND (x.person_a = {} OR x.person_b = {})"
+)
+
+
+async def _check_day_totals(
+    scope: TenantScope, view: PartnershipView, held_on: date, minutes: int
+) -> None:
+    """Neither party would have more than 24 hours of meetings on the day (inside the
+    caller's transaction, after the tenant's writers are serialised)."""
+    names = await _names(view.parties)
+    for person in view.parties:
+        rows = await scope.rows(DAY_MINUTES_SQL, held_on, person, person)
+        logged = int(rows[0]["minutes"] or 0) if rows else 0
+        check_day_total(names.get(person, (str(person), ""))[0], held_on, logged, minutes)
 
 
 async def _write_note(scope: TenantScope, meeting_id: UUID, author: UUID, notes: str) -> bool:
@@ -207,6 +246,7 @@ async def log_meeting(
             f"meetings are logged for an accepted, active or completed partnership; "
             f"this one is {view.state.replace('_', ' ')}"
         )
+    check_meeting_length(minutes)
     _check_meeting_day(view, held_on, today, zone)
     async with write_transaction():
         await lock_head(scope.tenant_id)
@@ -214,6 +254,7 @@ async def log_meeting(
             raise Conflict(
                 "certificates were issued on the hours as they stood; revoke them to log more"
             )
+        await _check_day_totals(scope, view, held_on, minutes)
         row = await scope.create(
             Meeting,
             partnership=view.id,
@@ -245,8 +286,10 @@ async def log_meeting(
                 scope, view.id, f"a meeting held on {held_on.isoformat()} was logged"
             )
     if view.state == "accepted":
-        # The first meeting is the contact that makes an accepted partnership active.
-        await _advance(scope, view.id, (mentoring.activate_partnership,), actor)
+        # The first meeting is the contact that makes an accepted partnership active,
+        # from the day it was held.
+        activate = functools.partial(mentoring.activate_partnership, first_day=held_on)
+        await _advance(scope, view.id, (activate,), actor)
     return _meeting_out(row, {row.id: notes} if has_notes and notes else {})
 
 
@@ -505,11 +548,21 @@ async def export_hours_file(
 
 
 def _window(view: PartnershipView, kind: SurveyKind) -> SurveyWindow:
+    """The survey's dates from the intake's (the policy's); a partnership completed
+    early is evaluated from the day it completed, with the same time to answer."""
+    due_on = access.as_day(view.intake.evaluation_due_on)
+    if kind == "evaluation" and view.completed_early and view.completed_on is not None:
+        return survey_window(
+            kind,
+            midway_review_on=access.as_day(view.intake.midway_review_on),
+            ends_on=view.completed_on,
+            evaluation_due_on=view.completed_on + (due_on - view.ends_on),
+        )
     return survey_window(
         kind,
         midway_review_on=access.as_day(view.intake.midway_review_on),
         ends_on=view.ends_on,
-        evaluation_due_on=access.as_day(view.intake.evaluation_due_on),
+        evaluation_due_on=due_on,
     )
 
 
@@ -923,6 +976,9 @@ def _certificate_out(row: Certificate) -> CertificateOut:
         hours=facts.hours,
         meetings=facts.meetings,
         cpd=facts.cpd,
+        starts_on=facts.starts_on,
+        ends_on=facts.ends_on,
+        completed_early=facts.completed_early,
         issued_at=row.issued_at,
         revoked_at=row.revoked_at,
         revoked_reason=str(row.revoked_reason),
@@ -943,10 +999,31 @@ async def issue_certificates(
             f"only a completed or evaluated partnership gets a certificate; "
             f"this one is {view.state.replace('_', ' ')}"
         )
+    policy = await access.scheme_policy(scope, view.scheme)
+    if view.state != "evaluated" and evaluation_required(policy):
+        window = _window(view, "evaluation")
+        raise Conflict(
+            f"the evaluation of this partnership is outstanding (due "
+            f"{window.due_on.isoformat()}); the scheme's policy asks for it, so the "
+            "certificate waits until it is recorded"
+        )
     tenant = await Tenant.objects().where(Tenant.id == scope.tenant_id).first()
     assert tenant is not None
     async with write_transaction():
         await lock_head(scope.tenant_id)
+        held = [access.as_day(m.held_on) for m in await _meetings_of(scope, view.id)]
+        if not held:
+            raise Conflict(
+                "no meeting of this partnership was logged: a certificate states what "
+                "happened, and there is nothing to certify"
+            )
+        starts_on, ends_on = actual_period(
+            active_from=view.active_from,
+            first_meeting=min(held),
+            completed_on=view.completed_on,
+            starts_on=view.starts_on,
+            ends_on=view.ends_on,
+        )
         current = {
             as_uuid(r["person"])
             for r in await scope.select(Certificate, Certificate.person).where(
@@ -971,12 +1048,13 @@ async def issue_certificates(
                 scheme=str(view.scheme.name),
                 intake=str(view.intake.name),
                 partnership_id=str(view.id),
-                starts_on=view.starts_on.isoformat(),
-                ends_on=view.ends_on.isoformat(),
+                starts_on=starts_on.isoformat(),
+                ends_on=ends_on.isoformat(),
                 hours=hours_text(h.minutes),
                 meetings=h.meetings,
                 cpd=h.cpd.label,
                 issued_at=now.isoformat(timespec="seconds"),
+                completed_early=view.completed_early,
             )
             signed = facts.signed_bytes()
             signature = await keys.sign(scope.tenant_id, signed)
@@ -1001,6 +1079,8 @@ async def issue_certificates(
                     "person": [None, str(h.person_id)],
                     "partnership": [None, str(view.id)],
                     "hours": [None, facts.hours],
+                    "period": [None, f"{facts.starts_on}..{facts.ends_on}"],
+                    "completed_early": [None, view.completed_early],
                 },
             )
             issued.append(_certificate_out(row))
@@ -1128,6 +1208,7 @@ async def verify_certificate(code_text: str) -> VerificationOut:
         hours=shown.hours,
         meetings=shown.meetings,
         cpd=shown.cpd,
+        completed_early=shown.completed_early,
         issued_at=shown.issued_at,
     )
 

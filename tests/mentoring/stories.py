@@ -295,3 +295,98 @@ async def matched_pair(
         mentee=parties[pair["person_b"]],
         coordinator=world[Role.COORDINATOR],
     )
+
+
+INTAKE_DAYS = (
+    "applications_open",
+    "members_only_until",
+    "applications_close",
+    "starts_on",
+    "midway_review_on",
+    "ends_on",
+    "evaluation_due_on",
+)
+PARTNERSHIP_TIMES = (
+    "accepted_a_at",
+    "accepted_b_at",
+    "accepted_at",
+    "activated_at",
+    "midway_review_at",
+    "completed_at",
+    "evaluated_at",
+    "ended_at",
+    "created_at",
+)
+
+
+def _back(value: Any, days: int) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, str):  # SQLite gives dates back as text
+        value = date.fromisoformat(value[:10])
+    return value - timedelta(days=days)
+
+
+async def elapse(world: TenantWorld, intake_id: str, days: int) -> dict[str, str]:
+    """Time passes: the intake, its partnerships (their acceptances, steps and days)
+    and their meetings and surveys move `days` into the past, as if all of it had
+    happened `days` earlier. The lifecycle follows the intake's dates and the
+    association's clock, which a test cannot wind on; so the record is wound back.
+    Returns the intake's dates (ISO) afterwards."""
+    from registry.mentoring.tables import MentoringIntake, MentoringPartnership
+    from registry.participation.tables import Meeting, Survey
+    from tenants.scope import TenantScope
+
+    scope = TenantScope(world.tenant.id, world.slug)
+    intake = await scope.get(MentoringIntake, intake_id, "intake")
+    await scope.update(
+        MentoringIntake,
+        {getattr(MentoringIntake, c): _back(getattr(intake, c), days) for c in INTAKE_DAYS},
+    ).where(MentoringIntake.id == intake.id)
+    for pair in await scope.objects(MentoringPartnership).where(
+        MentoringPartnership.intake == intake.id
+    ):
+        values = {
+            getattr(MentoringPartnership, c): _back(getattr(pair, c), days)
+            for c in (*PARTNERSHIP_TIMES, "active_from", "completed_on")
+        }
+        await scope.update(MentoringPartnership, values).where(MentoringPartnership.id == pair.id)
+        for meeting in await scope.objects(Meeting).where(Meeting.partnership == pair.id):
+            await scope.update(
+                Meeting,
+                {
+                    Meeting.held_on: _back(meeting.held_on, days),
+                    Meeting.created_at: _back(meeting.created_at, days),
+                },
+            ).where(Meeting.id == meeting.id)
+        for survey in await scope.objects(Survey).where(Survey.partnership == pair.id):
+            await scope.update(
+                Survey,
+                {
+                    Survey.opens_on: _back(survey.opens_on, days),
+                    Survey.due_on: _back(survey.due_on, days),
+                },
+            ).where(Survey.id == survey.id)
+    moved = await scope.get(MentoringIntake, intake.id, "intake")
+    return {c: str(getattr(moved, c))[:10] for c in INTAKE_DAYS if getattr(moved, c) is not None}
+
+
+async def business_today(world: TenantWorld) -> date:
+    """Today in the association's calendar (tenants/clock.py)."""
+    from tenants import clock
+    from tenants.scope import TenantScope
+
+    return await clock.today(TenantScope(world.tenant.id, world.slug))
+
+
+async def wind_to(world: TenantWorld, intake_id: str, field: str, after: int = 0) -> dict[str, str]:
+    """Wind the record back so that the intake's `field` (starts_on, midway_review_on,
+    ends_on) fell `after` days before today."""
+    from registry.mentoring.tables import MentoringIntake
+    from tenants.scope import TenantScope
+
+    scope = TenantScope(world.tenant.id, world.slug)
+    intake = await scope.get(MentoringIntake, intake_id, "intake")
+    day = getattr(intake, field)
+    day = date.fromisoformat(str(day)[:10])
+    return await elapse(world, intake_id, (day - await business_today(world)).days + after)

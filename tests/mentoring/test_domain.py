@@ -3,7 +3,7 @@ machine, the intake's own window, pins and forbidden pairs."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -72,6 +72,12 @@ def test_intake_window_for_a_policy_without_one():
     assert "before they open" in early.reason
 
 
+def _year(ends_on: date = date(2026, 12, 31)) -> domain.Schedule:
+    return domain.Schedule(
+        starts_on=date(2026, 1, 1), midway_review_on=date(2026, 7, 1), ends_on=ends_on
+    )
+
+
 @pytest.mark.parametrize(
     ("name", "state", "who", "message"),
     [
@@ -84,21 +90,52 @@ def test_intake_window_for_a_policy_without_one():
 )
 def test_illegal_transitions_say_why(name, state, who, message):
     with pytest.raises(Conflict) as refused:
-        domain.check_transition(name, state, who, date(2026, 1, 1), date(2026, 12, 31))
+        domain.check_transition(name, state, who, date(2026, 1, 1), _year())
     assert message in refused.value.detail
 
 
 def test_nothing_continues_past_the_intakes_end():
     with pytest.raises(Conflict) as refused:
-        domain.check_transition(
-            "activate", "accepted", {"party"}, date(2027, 1, 2), date(2026, 12, 31)
-        )
+        domain.check_transition("activate", "accepted", {"party"}, date(2027, 1, 2), _year())
     assert "nothing continues past its end" in refused.value.detail
     # Completing and evaluating are what happens after the end.
-    done = domain.check_transition(
-        "complete", "active", {"party"}, date(2027, 1, 2), date(2026, 12, 31)
+    done = domain.check_transition("complete", "active", {"party"}, date(2027, 1, 2), _year())
+    assert done.transition.target == "completed" and not done.early
+
+
+@pytest.mark.parametrize(
+    ("name", "state", "today", "words"),
+    [
+        ("activate", "accepted", date(2025, 12, 31), "the intake starts on 1 January 2026"),
+        ("midway_review", "active", date(2026, 6, 30), "the midway review opens on 1 July 2026"),
+        ("evaluate", "completed", date(2026, 12, 30), "the evaluation opens on 31 December 2026"),
+    ],
+)
+def test_steps_wait_for_their_dates(name, state, today, words):
+    with pytest.raises(Conflict) as refused:
+        domain.check_transition(name, state, {"party", "coordinator"}, today, _year())
+    assert words in refused.value.detail
+    on_the_day = today + timedelta(days=1)
+    assert domain.check_transition(name, state, {"party"}, on_the_day, _year())
+
+
+def test_early_completion_is_a_coordinators_with_a_reason():
+    day = date(2026, 10, 1)
+    with pytest.raises(Conflict) as refused:
+        domain.check_transition("complete", "active", {"party"}, day, _year())
+    assert "only a coordinator may complete" in refused.value.detail
+    with pytest.raises(InvalidInput) as no_reason:
+        domain.check_transition("complete", "active", {"coordinator"}, day, _year())
+    assert no_reason.value.field == "reason"
+    early = domain.check_transition(
+        "complete", "active", {"coordinator"}, day, _year(), reason="the mentee moved abroad"
     )
-    assert done.target == "completed"
+    assert early.early
+    # Its evaluation opens on the day it completed, not at the intake's end.
+    schedule = domain.Schedule(
+        date(2026, 1, 1), date(2026, 7, 1), date(2026, 12, 31), completed_early_on=day
+    )
+    assert domain.check_transition("evaluate", "completed", {"party"}, day, schedule)
 
 
 def _applicant(id_: str, role: str, person: str, country: str = "AU", **kw) -> Applicant:

@@ -12,13 +12,14 @@ from datetime import date, timedelta
 
 import openpyxl
 
-from policies.dates import add_months
+from policies.dates import add_months, human_date
 from tenants.roles import Role
 from tests.mentoring.stories import (
     accept_both,
     act,
     applicants,
     apply,
+    business_today,
     coordinator,
     members_only_start,
     partnerships,
@@ -26,6 +27,7 @@ from tests.mentoring.stories import (
     programme,
     publish,
     run_matching,
+    wind_to,
 )
 
 
@@ -209,7 +211,13 @@ async def test_alia_scheme_end_to_end(api, factory):
         api, prog, pair["id"], "terminate", mentee.headers, expect=403, body={"reason": "x"}
     )
     assert "needs one of the roles" in refused["detail"]
-    await act(api, prog, pair["id"], "activate", mentee.headers)
+    # The lifecycle follows the intake's calendar: nothing is active before its start.
+    waits = await act(api, prog, pair["id"], "activate", mentee.headers, expect=409)
+    assert f"the intake starts on {human_date(start)}" in waits["detail"]
+    # Time passes (the record is wound back): the midway date is today.
+    await wind_to(world, prog.intake_id, "midway_review_on")
+    active = await act(api, prog, pair["id"], "activate", mentee.headers)
+    assert active["active_from"] == (await business_today(world)).isoformat()
     reviewed = await act(api, prog, pair["id"], "midway-review", parties[pair["person_a"]].headers)
     assert reviewed["state"] == "midway_review_done"
 

@@ -14,6 +14,7 @@ from tests.mentoring.stories import (
     matched_pair,
     person,
     programme,
+    wind_to,
 )
 
 
@@ -297,8 +298,11 @@ async def test_close_ended_completes_what_runs_past_the_intakes_end(api, factory
     world = await factory.tenant("ended")
     story = await matched_pair(api, factory, world, "alia-mentoring")
     prog = story.programme
+    # The intake ended yesterday (the record wound back), the pair active all along.
+    await wind_to(world, prog.intake_id, "starts_on")
     await act(api, prog, story.partnership_id, "activate", story.mentee.headers)
-    ends_on = date.fromisoformat(prog.intake["ends_on"])
+    dates = await wind_to(world, prog.intake_id, "ends_on", after=1)
+    ends_on = date.fromisoformat(dates["ends_on"])
 
     def close(as_of: date) -> str:
         done = subprocess.run(
@@ -323,9 +327,15 @@ async def test_close_ended_completes_what_runs_past_the_intakes_end(api, factory
         return done.stdout
 
     assert "0 partnerships completed" in close(ends_on)
-    assert "1 partnerships completed" in close(ends_on + timedelta(days=1))
+    # A day not yet begun in the association's calendar is taken as today.
+    assert "1 partnerships completed" in close(ends_on + timedelta(days=30))
     done = await api.get(
         f"{prog.base}/partnerships/{story.partnership_id}", headers=story.mentee.headers
     )
     assert done.json()["state"] == "completed" and done.json()["completed_at"]
+    # It ran to the intake's end, not beyond, and not early.
+    assert (done.json()["completed_on"], done.json()["completed_early"]) == (
+        ends_on.isoformat(),
+        False,
+    )
     assert "0 partnerships completed" in close(ends_on + timedelta(days=2))

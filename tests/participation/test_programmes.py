@@ -6,7 +6,7 @@ certificate checked at the public URL."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -19,11 +19,13 @@ from tests.mentoring.stories import (
     PairStory,
     accept_both,
     applicants,
+    business_today,
     matched_pair,
     partnerships,
     programme,
     publish,
     run_matching,
+    wind_to,
 )
 
 CATEGORIES = {
@@ -105,11 +107,25 @@ async def test_programme_from_first_meeting_to_verified_certificate(api, factory
     pair_url = f"{base}/mentoring/partnerships/{story.partnership_id}"
     intake = story.programme.intake
     assert await partnership_state(api, story) == "accepted"
+    today = await business_today(world)
 
-    # The first meeting (held today, the day both accepted) makes the pair active.
+    # Accepted before the intake starts: a meeting before the start is not the
+    # partnership's, and nothing counts.
+    before = await api.post(
+        f"{pair_url}/meetings",
+        json={"held_on": today.isoformat(), "minutes": 75, "mode": "video"},
+        headers=story.mentee.headers,
+    )
+    assert before.status_code == 400, before.text
+    assert f"began on {intake['starts_on']}" in before.json()["detail"]
+
+    # The intake started ten days ago; the first meeting (held three days ago) makes
+    # the pair active from that day.
+    intake = await wind_to(world, story.intake_id, "starts_on", after=10)
+    held = today - timedelta(days=3)
     logged = await api.post(
         f"{pair_url}/meetings",
-        json={"held_on": date.today().isoformat(), "minutes": 75, "mode": "video"},
+        json={"held_on": held.isoformat(), "minutes": 75, "mode": "video"},
         headers=story.mentee.headers,
     )
     assert logged.status_code == 201, logged.text
@@ -120,28 +136,38 @@ async def test_programme_from_first_meeting_to_verified_certificate(api, factory
         assert (row["pd_scheme"], row["category"], row["recommended_min_hours"]) == expected
         assert row["hours"] == 1.25
 
-    # The midway review opens on the intake's midway date; both answer it.
-    await service.run_daily(
-        scope, actor=OPERATOR, today=date.fromisoformat(intake["midway_review_on"])
-    )
-    await answer_both(api, story, "midway")
-    assert await partnership_state(api, story) == "midway_review_done"
-
-    # Not finished yet: no certificate.
+    # Before the midway date: no midway review, no completion, no certificate.
+    for step in ("midway-review", "complete"):
+        refused = await api.post(f"{pair_url}/{step}", headers=story.mentee.headers)
+        assert refused.status_code == 409, refused.text
     early = await api.post(f"{pair_url}/certificates", headers=story.coordinator.headers)
     assert early.status_code == 409, early.text
 
+    # The midway review opens on the intake's midway date; both answer it.
+    intake = await wind_to(world, story.intake_id, "midway_review_on")
+    await service.run_daily(scope, actor=OPERATOR, today=today)
+    await answer_both(api, story, "midway")
+    assert await partnership_state(api, story) == "midway_review_done"
+
     # The evaluation opens at the end; both answering it completes and evaluates the pair.
-    await service.run_daily(scope, actor=OPERATOR, today=date.fromisoformat(intake["ends_on"]))
+    intake = await wind_to(world, story.intake_id, "ends_on")
+    await service.run_daily(scope, actor=OPERATOR, today=today)
     await answer_both(api, story, "evaluation")
     assert await partnership_state(api, story) == "evaluated"
 
     issued = await api.post(f"{pair_url}/certificates", headers=story.coordinator.headers)
     assert issued.status_code == 201, issued.text
+    meetings = (await api.get(f"{pair_url}/meetings", headers=story.mentor.headers)).json()
     for certificate in issued.json():
         check = (await api.get(certificate["verify_path"])).json()
         assert (check["status"], check["hours"], check["intake"]) == (
             "valid",
             "1.25",
-            intake["name"],
+            story.programme.intake["name"],
+        )
+        # What happened: from its first meeting to the intake's end, not early.
+        assert (check["starts_on"], check["ends_on"], check["completed_early"]) == (
+            meetings[0]["held_on"],
+            intake["ends_on"],
+            False,
         )

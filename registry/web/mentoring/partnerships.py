@@ -258,7 +258,17 @@ class PartnershipPages(TenantPages):
         found = await mentoring.get_partnership(scope, partnership_id, actor=actor)
         move, _ = STEPS[step]
         try:
-            await move(scope, partnership_id, actor=actor)
+            if step == "complete":
+                # Before the intake's end a coordinator completes it early, saying why.
+                values, _ = await forms.read(request)
+                reason = str(values.get("reason", "")).strip()[:2000]
+                await mentoring.complete_partnership(
+                    scope, partnership_id, actor=actor, reason=reason
+                )
+            else:
+                await move(scope, partnership_id, actor=actor)
+        except InvalidInput as exc:
+            return await self._refused(request, scope, actor, caller, found, Conflict(exc.message))
         except (Conflict, Forbidden) as exc:
             return await self._refused(request, scope, actor, caller, found, exc)
         done = step.replace("-", "_")

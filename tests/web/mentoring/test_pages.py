@@ -18,6 +18,7 @@ from registry.participation import service as participation
 from tenants.roles import Role
 from tenants.scope import TenantScope
 from tenants.service import grant_role
+from tests.mentoring.stories import wind_to
 from tests.web.helpers import browser_for
 from tests.web.test_pages import field_error
 
@@ -257,13 +258,15 @@ async def test_set_up_apply_match_accept_meet_and_certify(live_server, world):
         )
         page = await mentor.get(partnership_url)
         assert "Accepted by both" in page.text
+        # A year passes (the record is wound back): the intake ends today.
+        await wind_to(world, intake_id, "ends_on")
         future = (date.today() + timedelta(days=2)).isoformat()
         wrong = await mentor.post(
             f"{partnership_url}/meetings",
             data={"csrf_token": csrf, "held_on": future, "minutes": "0", "mode": "video"},
         )
         assert wrong.status_code == 400
-        assert "from 1 to 720" in field_error(wrong.text, "minutes")
+        assert "from 1 to 480" in field_error(wrong.text, "minutes")
         in_future = await mentor.post(
             f"{partnership_url}/meetings",
             data={"csrf_token": csrf, "held_on": future, "minutes": "60", "mode": "video"},
@@ -315,6 +318,10 @@ async def test_set_up_apply_match_accept_meet_and_certify(live_server, world):
     async with browser_for(live_server, world[Role.COORDINATOR].email) as (staff, csrf):
         page = await staff.get(partnership_url)
         assert "goals agreed" not in page.text  # private notes stay private
+        # ALIA asks for the evaluation first: the certificate waits for it.
+        waits = await staff.post(f"{partnership_url}/certificates", data={"csrf_token": csrf})
+        assert waits.status_code == 409 and "evaluation" in waits.text
+        location(await staff.post(f"{partnership_url}/evaluate", data={"csrf_token": csrf}))
         location(await staff.post(f"{partnership_url}/certificates", data={"csrf_token": csrf}))
         twice = await staff.post(f"{partnership_url}/certificates", data={"csrf_token": csrf})
         assert twice.status_code == 409
