@@ -109,6 +109,7 @@ async def load_participation_demo(tenants: dict[str, Tenant]) -> str | None:
         accepted_b_at=accepted,
         accepted_at=accepted,
         activated_at=accepted,
+        active_from=accepted.date(),
     )
     parties = {
         "mentor": Actor(person_id=mentor.id, roles=(Role.BOARD.value,), client="demo"),
