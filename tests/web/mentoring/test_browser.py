@@ -17,6 +17,7 @@ import pytest
 from registry.audit.ledger import OPERATOR
 from tenants.roles import Role
 from tenants.service import grant_role
+from tests.mentoring.stories import wind_to
 from tests.web.browser import ARTIFACTS
 from tests.web.helpers import give_password
 from tests.web.test_browser import assert_accessible_basics, chromium, shoot, sign_in
@@ -153,8 +154,12 @@ async def test_mentoring_story(chromium, live_server, factory):
             await shoot(tab, "mentoring-partnership-accepted")
             await context.close()
     partnership_url = tab.url.split("?")[0]
+    # A year passes (the record is wound back): the intake ends today.
+    await wind_to(world, intake_url.rsplit("/", 1)[1], "ends_on")
+    await tab.reload()
 
-    # The mentor logs a meeting, then completes the partnership.
+    # The mentor logs a meeting, then completes the partnership and records the
+    # evaluation (ALIA's certificate waits for it).
     assert "Accepted by both" in await tab.locator("#state").inner_text()
     await tab.get_by_label("How long, in minutes").fill("75")
     await tab.get_by_label("How you met").select_option("video")
@@ -167,6 +172,8 @@ async def test_mentoring_story(chromium, live_server, factory):
     await tab.get_by_role("button", name="Mark the partnership completed").click()
     await tab.wait_for_url("**done=complete")
     assert "Completed" in await tab.locator("#state").inner_text()
+    await tab.get_by_role("button", name="Record the evaluation").click()
+    await tab.wait_for_url("**done=evaluate")
     await context.close()
 
     # The coordinator issues the certificates.
