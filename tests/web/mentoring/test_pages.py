@@ -390,3 +390,39 @@ async def test_a_revoked_certificate_is_shown_as_not_valid(live_server, world):
         assert page.status_code == 200
         assert "Not valid: revoked" in page.text
         assert "Issued in error by ALIA" in page.text
+
+
+async def test_a_coordinator_completes_a_partnership_early_from_its_page(live_server, factory):
+    from tests.mentoring.stories import business_today
+    from tests.participation.world import partnership, person
+
+    world = await factory.tenant("webearly")
+    scope = TenantScope(world.tenant.id, world.slug)
+    today = await business_today(world)
+    pair = await partnership(
+        scope,
+        await person(world.tenant, "mentor"),
+        await person(world.tenant, "mentee"),
+        starts_on=today - timedelta(days=30),
+        midway_review_on=today + timedelta(days=30),
+        ends_on=today + timedelta(days=60),
+        evaluation_due_on=today + timedelta(days=74),
+    )
+    url = f"/t/{world.slug}/mentoring/partnerships/{pair.id}"
+    async with browser_for(live_server, world[Role.COORDINATOR].email) as (staff, csrf):
+        page = await staff.get(url)
+        assert "Reason for completing before the intake ends" in page.text
+        no_reason = await staff.post(f"{url}/complete", data={"csrf_token": csrf})
+        assert no_reason.status_code == 409
+        assert "say why the partnership completes before the intake ends" in no_reason.text
+        done = await staff.get(
+            location(
+                await staff.post(
+                    f"{url}/complete", data={"csrf_token": csrf, "reason": "The mentor retired"}
+                )
+            )
+        )
+        assert "The partnership is completed" in done.text
+        shown = text_of(done.text)
+        assert f"Completed on {today.strftime('%d %b %Y')}, before the end of the intake" in shown
+        assert "The mentor retired" in shown
