@@ -22,6 +22,7 @@ from registry.http.strict_query import refuse_unknown_query
 from registry.http.swagger import LocalSwaggerPlugin
 from registry.identity.controllers import TenantController, sign_in, sign_out, whoami
 from registry.identity.schemas import Health
+from registry.members.controllers import ROUTES as member_register_routes
 from registry.mentoring.controllers import ROUTES as mentoring_routes
 from registry.mous.controllers import ROUTES as mou_routes
 from registry.mous.jobs import start_mou_jobs, stop_mou_jobs
@@ -84,6 +85,7 @@ def create_app() -> Litestar:
             *screening_routes,
             *board_routes,
             *mentoring_routes,
+            *member_register_routes,
             *participation_routes,
             *notification_routes,
             *(route for route in web_routes if route not in DOCUMENT_PAGES),
