@@ -23,8 +23,17 @@ def register(*records: tuple[str, Party, str, str]) -> bytes:
     writer = csv.writer(buffer)
     writer.writerow(HEADER)
     for number, party, membership_class, status in records:
-        writer.writerow([number, f"Member {number}", party.email, membership_class, status,
-                         PAID_UNTIL.isoformat(), "2010-02-01"])
+        writer.writerow(
+            [
+                number,
+                f"Member {number}",
+                party.email,
+                membership_class,
+                status,
+                PAID_UNTIL.isoformat(),
+                "2010-02-01",
+            ]
+        )
     return buffer.getvalue().encode("utf-8")
 
 
@@ -56,36 +65,56 @@ async def test_the_register_decides_membership_not_the_applicant(api, factory):
     trusted = await person(factory, world, "mentor")
     claims = await person(factory, world, "mentor")
     stranger = await person(factory, world, "mentor")
-    await load_register(api, world, register(
-        ("30001", trusted, "Associate", "financial"),
-        ("30002", claims, "Student", "financial"),
-    ))
+    await load_register(
+        api,
+        world,
+        register(
+            ("30001", trusted, "Associate", "financial"),
+            ("30002", claims, "Student", "financial"),
+        ),
+    )
 
     # Eligible only because of the register: the application states no membership.
     passed = await apply(api, prog, trusted, "mentor", membership=None)
     assert passed["status"] == "accepted"
-    shown = (f"The register shows Associate, financial until {human_date(PAID_UNTIL)} "
-             "(member 30001).")
+    shown = (
+        f"The register shows Associate, financial until {human_date(PAID_UNTIL)} (member 30001)."
+    )
     reasons = [r["reason"] for r in passed["decision"]["rules"] if r["kind"] == "membership"]
     assert reasons and all(shown in reason for reason in reasons), reasons
     assert passed["decision"]["outcome"] == "eligible"
 
     # Refused because the register contradicts what the applicant typed.
-    refused = await apply(api, prog, claims, "mentor", expect=403,
-                          membership={"class": "Associate", "status": "financial"})
+    refused = await apply(
+        api,
+        prog,
+        claims,
+        "mentor",
+        expect=403,
+        membership={"class": "Associate", "status": "financial"},
+    )
     detail = refused["detail"]
-    assert "must be an ALIA Associate or Library Technician member; the register shows Student" \
-        in detail, detail
+    assert (
+        "must be an ALIA Associate or Library Technician member; the register shows Student"
+        in detail
+    ), detail
 
     # A member the register does not know is not taken at their word either.
-    unknown = await apply(api, prog, stranger, "mentor", expect=403,
-                          membership={"class": "Associate", "status": "financial"})
+    unknown = await apply(
+        api,
+        prog,
+        stranger,
+        "mentor",
+        expect=403,
+        membership={"class": "Associate", "status": "financial"},
+    )
     assert "The member register has no record of the applicant." in unknown["detail"]
 
 
 async def inbox(api, world: TenantWorld) -> list[dict]:
     response = await api.get(
-        f"/api/v1/t/{world.slug}/notifications/", params={"limit": 100},
+        f"/api/v1/t/{world.slug}/notifications/",
+        params={"limit": 100},
         headers=coordinator(world),
     )
     assert response.status_code == 200, response.text
@@ -97,13 +126,15 @@ async def test_a_lapse_mid_programme_tells_the_coordinators(api, factory):
     prog = await programme(api, world)
     mentee = await person(factory, world, "mentee")
     mentor = await person(factory, world, "mentor")
-    content = register(("40001", mentee, "Student", "financial"),
-                       ("40002", mentor, "Associate", "current"))
+    content = register(
+        ("40001", mentee, "Student", "financial"), ("40002", mentor, "Associate", "current")
+    )
     await load_register(api, world, content)
     assert (await apply(api, prog, mentee, "mentee"))["status"] == "accepted"
     assert (await apply(api, prog, mentor, "mentor"))["status"] == "accepted"
     records = await api.get(
-        f"/api/v1/t/{world.slug}/member-register/records", params={"q": "40001"},
+        f"/api/v1/t/{world.slug}/member-register/records",
+        params={"q": "40001"},
         headers=world[Role.ADMIN].headers,
     )
     record = records.json()["items"][0]
@@ -111,14 +142,16 @@ async def test_a_lapse_mid_programme_tells_the_coordinators(api, factory):
     # A change that leaves the participant eligible tells no one.
     same = await api.patch(
         f"/api/v1/t/{world.slug}/member-register/records/{record['id']}",
-        json={"name": "Member 40001 (renamed)"}, headers=world[Role.ADMIN].headers,
+        json={"name": "Member 40001 (renamed)"},
+        headers=world[Role.ADMIN].headers,
     )
     assert same.status_code == 200, same.text
     assert await inbox(api, world) == []
 
     lapsed = await api.patch(
         f"/api/v1/t/{world.slug}/member-register/records/{record['id']}",
-        json={"status": "lapsed"}, headers=world[Role.ADMIN].headers,
+        json={"status": "lapsed"},
+        headers=world[Role.ADMIN].headers,
     )
     assert lapsed.status_code == 200, lapsed.text
     [told] = await inbox(api, world)

@@ -22,8 +22,18 @@ BAD = {
     777: ("Status", "sleeping", "a status is one of"),
     1001: ("Member Since", "last spring", "is not a date"),
 }
-HEADER = ["Member No", "First Name", "Surname", "E-mail", "Category", "Status",
-          "Expiry Date", "Member Since", "Country", "Branch"]
+HEADER = [
+    "Member No",
+    "First Name",
+    "Surname",
+    "E-mail",
+    "Category",
+    "Status",
+    "Expiry Date",
+    "Member Since",
+    "Country",
+    "Branch",
+]
 CLASSES = ["Associate", "Library Technician", "Student", "Institutional"]
 STATUSES = ["financial", "current", "lapsed", "resigned"]
 
@@ -97,7 +107,9 @@ async def test_a_thousand_rows_with_five_bad_ones(api, factory):
 
     # The explicit skip-bad mode applies the good rows and reports the bad ones.
     applied = await api.post(
-        url(world), params={"apply": "true", "mode": "skip-bad"}, content=content,
+        url(world),
+        params={"apply": "true", "mode": "skip-bad"},
+        content=content,
         headers=admin(world),
     )
     assert applied.status_code == 200, applied.text
@@ -112,21 +124,28 @@ async def test_a_thousand_rows_with_five_bad_ones(api, factory):
 
     # The same file again changes nothing and records nothing.
     again = await api.post(
-        url(world), params={"apply": "true", "mode": "skip-bad"}, content=content,
+        url(world),
+        params={"apply": "true", "mode": "skip-bad"},
+        content=content,
         headers=admin(world),
     )
     assert again.status_code == 200, again.text
     assert not again.json()["applied"]
     assert again.json()["counts"] == {
-        "add": 0, "change": 0, "lapse": 0, "unchanged": 995, "refuse": 5
+        "add": 0,
+        "change": 0,
+        "lapse": 0,
+        "unchanged": 995,
+        "refuse": 5,
     }
     assert len(await audit_events(api, world, "member_register.imported")) == 1
 
     # A later export: one member lapsed, one changed class; reported as such.
-    later = content.replace(b"10000,Given0,Family0,m0@example.org,Associate,financial",
-                            b"10000,Given0,Family0,m0@example.org,Associate,lapsed")
-    later = later.replace(b"m1@example.org,Library Technician",
-                          b"m1@example.org,Associate")
+    later = content.replace(
+        b"10000,Given0,Family0,m0@example.org,Associate,financial",
+        b"10000,Given0,Family0,m0@example.org,Associate,lapsed",
+    )
+    later = later.replace(b"m1@example.org,Library Technician", b"m1@example.org,Associate")
     changed = await api.post(url(world), content=later, headers=admin(world))
     outcomes = {o["number"]: o for o in changed.json()["outcomes"] if o.get("number")}
     assert outcomes["10000"]["action"] == "lapse"
@@ -162,10 +181,28 @@ async def test_an_xlsx_export_reads_like_a_csv(api, factory):
     world = await factory.tenant("regx", rooms=False)
     book = Workbook()
     sheet = book.active
-    sheet.append(["Membership Number", "Full Name", "Email Address", "Membership Class",
-                  "Membership Status", "Paid To", "Date Joined"])
-    sheet.append([20001, "Ana Silva", "ana@example.org", "ALIA Associate", "Financial",
-                  date(2027, 6, 30), date(2015, 3, 1)])
+    sheet.append(
+        [
+            "Membership Number",
+            "Full Name",
+            "Email Address",
+            "Membership Class",
+            "Membership Status",
+            "Paid To",
+            "Date Joined",
+        ]
+    )
+    sheet.append(
+        [
+            20001,
+            "Ana Silva",
+            "ana@example.org",
+            "ALIA Associate",
+            "Financial",
+            date(2027, 6, 30),
+            date(2015, 3, 1),
+        ]
+    )
     buffer = io.BytesIO()
     book.save(buffer)
     response = await api.post(
@@ -180,21 +217,27 @@ async def test_an_xlsx_export_reads_like_a_csv(api, factory):
 async def test_records_are_read_by_coordinators_and_changed_by_administrators(api, factory):
     world = await factory.tenant("regedit", rooms=False)
     other = await factory.tenant("regother", rooms=False)
-    await api.post(url(world), params={"apply": "true"},
-                   content=register_csv(3, bad=False, prefix="e"), headers=admin(world))
+    await api.post(
+        url(world),
+        params={"apply": "true"},
+        content=register_csv(3, bad=False, prefix="e"),
+        headers=admin(world),
+    )
     page = await api.get(url(world, "/records"), headers=world[Role.COORDINATOR].headers)
     assert page.status_code == 200 and page.json()["total"] == 3
     record = page.json()["items"][0]
     member = await api.get(url(world, "/records"), headers=world[Role.MEMBER].headers)
     assert member.status_code == 403
     path = url(world, f"/records/{record['id']}")
-    refused = await api.patch(path, json={"status": "lapsed"},
-                              headers=world[Role.COORDINATOR].headers)
+    refused = await api.patch(
+        path, json={"status": "lapsed"}, headers=world[Role.COORDINATOR].headers
+    )
     assert refused.status_code == 403
     unknown = await api.patch(path, json={"membership_class": "Wizard"}, headers=admin(world))
     assert unknown.status_code == 400 and "membership_class" in unknown.text
-    changed = await api.patch(path, json={"status": "lapsed", "paid_until": "2026-01-31"},
-                              headers=admin(world))
+    changed = await api.patch(
+        path, json={"status": "lapsed", "paid_until": "2026-01-31"}, headers=admin(world)
+    )
     assert changed.status_code == 200, changed.text
     assert changed.json()["status"] == "lapsed" and changed.json()["paid_until"] == "2026-01-31"
     [event] = await audit_events(api, world, "member_register.record.changed")
@@ -206,7 +249,10 @@ async def test_records_are_read_by_coordinators_and_changed_by_administrators(ap
 def accord(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "registry.cli", *args],
-        capture_output=True, text=True, env=os.environ.copy(), timeout=300,
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=300,
     )
 
 
