@@ -266,6 +266,8 @@ class Plan:
     report: ImportReport
     adds: list[parsing.ParsedRecord]
     changes: list[tuple[dict[str, Any], parsing.ParsedRecord]]
+    present: frozenset[str]
+    """The fields the file has a column for: a change touches only these."""
 
 
 def _shown(value: Any) -> str | None:
@@ -275,10 +277,12 @@ def _shown(value: Any) -> str | None:
 
 
 def _differences(
-    existing: dict[str, Any], record: parsing.ParsedRecord
+    existing: dict[str, Any], record: parsing.ParsedRecord, present: frozenset[str]
 ) -> dict[str, list[str | None]]:
     found: dict[str, list[str | None]] = {}
     for name in COMPARED:
+        if name not in present:
+            continue  # a column the export does not have leaves the field as it is
         before = existing[name]
         if name in ("paid_until", "joined_on"):
             before = _date(before)
@@ -304,6 +308,7 @@ async def plan_import(
     header, rows, total = parsing.read_table(content)
     mapping = parsing.map_columns(header)
     classes = parsing.class_lookup(await vocabulary(scope))
+    present = frozenset({"name", *(f for f in parsing.FIELDS if f in mapping.columns)})
     existing = {row["number"]: dict(row) for row in await scope.select(MemberRecord)}
     outcomes: list[RowOutcome] = []
     counts = dict.fromkeys(("add", "change", "lapse", "unchanged", "refuse"), 0)
@@ -343,7 +348,7 @@ async def plan_import(
                 adds.append(record)
                 outcomes.append(RowOutcome(row=row_number, number=record.number, action="add"))
             else:
-                found = _differences(before, record)
+                found = _differences(before, record, present)
                 if not found:
                     counts["unchanged"] += 1
                 else:
@@ -368,7 +373,7 @@ async def plan_import(
         mode="skip-bad" if skip_bad else "all-or-nothing",
         sha256=hashlib.sha256(content).hexdigest(),
     )
-    return Plan(report, adds, changes)
+    return Plan(report, adds, changes, present)
 
 
 def first_problems(report: ImportReport, limit: int = 3) -> str:
@@ -426,7 +431,8 @@ async def import_register(
             )
         for before, record in plan.changes:
             await scope.update(
-                MemberRecord, {**_columns(record.values()), MemberRecord.updated_at: now}
+                MemberRecord,
+                {**_columns(_present(record, plan.present)), MemberRecord.updated_at: now},
             ).where(MemberRecord.id == as_uuid(before["id"]))
         counts = report.counts
         await actor.record(
@@ -443,8 +449,14 @@ async def import_register(
                 "counts": [None, counts],
             },
         )
-        await _tell_coordinators(scope, [record.values() for _, record in plan.changes])
+        await _tell_coordinators(
+            scope, [{**before, **_present(record, plan.present)} for before, record in plan.changes]
+        )
     return msgspec.structs.replace(report, dry_run=False, applied=True)
+
+
+def _present(record: parsing.ParsedRecord, present: frozenset[str]) -> dict[str, Any]:
+    return {name: value for name, value in record.values().items() if name in present}
 
 
 def _columns(values: dict[str, Any]) -> dict[Any, Any]:

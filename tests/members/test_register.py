@@ -285,3 +285,18 @@ async def test_the_cli_import_is_a_dry_run_until_apply(api, factory, tmp_path):
     again = accord("members", "import", "--tenant", world.slug, str(good), "--apply", "--quiet")
     assert again.returncode == 0, again.stderr
     assert "1000 unchanged" in again.stdout and "nothing to change" in again.stderr
+
+
+async def test_a_column_the_export_lacks_leaves_that_field_as_it_is(api, factory):
+    world = await factory.tenant("regpartial", rooms=False)
+    full = register_csv(2, bad=False, prefix="part")
+    await api.post(url(world), params={"apply": "true"}, content=full, headers=admin(world))
+    partial = (
+        b"Member No,First Name,Surname,E-mail,Category,Status\n"
+        b"10000,Given0,Family0,part0@example.org,Associate,lapsed\n"
+        b"10001,Given1,Family1,part1@example.org,Library Technician,current\n"
+    )
+    report = (await api.post(url(world), content=partial, headers=admin(world))).json()
+    assert report["counts"] == {"add": 0, "change": 0, "lapse": 1, "unchanged": 1, "refuse": 0}
+    [lapse] = report["outcomes"]
+    assert lapse["changes"] == {"status": ["financial", "lapsed"]}
