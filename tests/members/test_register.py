@@ -300,3 +300,19 @@ async def test_a_column_the_export_lacks_leaves_that_field_as_it_is(api, factory
     assert report["counts"] == {"add": 0, "change": 0, "lapse": 1, "unchanged": 1, "refuse": 0}
     [lapse] = report["outcomes"]
     assert lapse["changes"] == {"status": ["financial", "lapsed"]}
+
+
+async def test_records_without_an_account_in_the_association(api, factory):
+    from registry.members.service import records_without_account
+    from tenants.scope import TenantScope
+
+    world = await factory.tenant("regnoacct", rooms=False)
+    member = world[Role.MEMBER].email
+    content = (
+        "Member No,Name,Email,Class,Status\n"
+        f"1,Has Account,{member},Associate,financial\n"
+        "2,No Account,nobody.yet@example.org,Student,current\n"
+    ).encode()
+    await api.post(url(world), params={"apply": "true"}, content=content, headers=admin(world))
+    scope = TenantScope(world.tenant.id, world.slug)
+    assert [r.number for r in await records_without_account(scope)] == ["2"]
