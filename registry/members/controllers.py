@@ -89,7 +89,7 @@ class MemberRegisterController(TenantRoutes):
         request: Request[Any, Any, Any],
         tenant_scope: NamedDependency[TenantScope],
         actor: NamedDependency[Actor],
-        apply: bool = False,
+        apply: FromQuery[bool] = False,
         mode: FromQuery[Literal["all-or-nothing", "skip-bad"]] = "all-or-nothing",
     ) -> ImportReport:
         content = await request.body()
