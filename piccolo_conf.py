@@ -19,5 +19,6 @@ APP_REGISTRY = AppRegistry(
         "registry.mentoring.piccolo_app",
         "registry.participation.piccolo_app",
         "registry.notifications.piccolo_app",
+        "registry.members.piccolo_app",
     ]
 )

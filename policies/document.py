@@ -44,6 +44,9 @@ class PolicyHeader(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     source: str | None = None
     """The document the rules were taken from."""
     notes: str | None = None
+    membership_classes: list[str] = []
+    """Every membership class the association has (its vocabulary): a member register
+    may hold only these. Empty: any class the membership rules name, or any at all."""
 
 
 class PolicyDocument(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

@@ -33,8 +33,12 @@ class Membership(_Model):
 
     membership_class: str = msgspec.field(name="class")
     """E.g. "Associate", "Library Technician", "Student", "Full"."""
-    status: Literal["current", "financial", "unfinancial", "lapsed", "pending", "cancelled"]
+    status: Literal[
+        "current", "financial", "unfinancial", "lapsed", "pending", "cancelled", "resigned"
+    ]
     type: Literal["personal", "institutional"] = "personal"
+    number: str | None = None
+    """The member number in the association's records."""
     since: date | None = None
     until: date | None = None
     """Paid up to (inclusive); absent for a membership that continues until cancelled."""
@@ -84,6 +88,10 @@ class Applicant(_Model, tag="applicant", tag_field="kind"):
     """Absent for a non-member."""
     joining: bool = False
     """A non-member who is taking out membership with the application."""
+    membership_source: Literal["declared", "register"] | None = None
+    """Where `membership` comes from: "register" when the association's member register
+    supplied it (no membership then means the register has no record of the applicant),
+    "declared" when it is what the applicant stated. Decisions say which."""
     experience: dict[str, float] = {}
     """Years of experience by field, e.g. {"lis": 4, "social-work-practice": 6}."""
     country: str | None = None

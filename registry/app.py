@@ -22,6 +22,7 @@ from registry.http.strict_query import refuse_unknown_query
 from registry.http.swagger import LocalSwaggerPlugin
 from registry.identity.controllers import TenantController, sign_in, sign_out, whoami
 from registry.identity.schemas import Health
+from registry.members.controllers import ROUTES as member_register_routes
 from registry.mentoring.controllers import ROUTES as mentoring_routes
 from registry.mous.controllers import ROUTES as mou_routes
 from registry.mous.jobs import start_mou_jobs, stop_mou_jobs
@@ -33,6 +34,7 @@ from registry.relationships.controllers import ROUTES as relationship_routes
 from registry.screening.controllers import ROUTES as screening_routes
 from registry.web.controllers import ROUTES as web_routes
 from registry.web.controllers import template_config
+from registry.web.member_register import MemberRegisterPages
 from registry.web.policy_pages import PolicyPages
 from registry.web.relationships import ROUTES as relationship_pages
 from screening.live import load_screening_index
@@ -57,15 +59,22 @@ async def health() -> Health:
 
 
 #: The web pages that edit documents (policies, MOUs, requests, board papers).
-DOCUMENT_PAGES: list[Any] = [PolicyPages, *relationship_pages]
+DOCUMENT_PAGES: list[Any] = [PolicyPages, MemberRegisterPages, *relationship_pages]
 
 
 def documents() -> Router:
-    """The routes that carry documents: up to DOCUMENT_BODY_MAX; every other route
-    takes up to JSON_BODY_MAX (`registry/http/body.py`)."""
+    """The routes that carry documents (and the member register's file imports): up to
+    DOCUMENT_BODY_MAX; every other route takes up to JSON_BODY_MAX
+    (`registry/http/body.py`)."""
     return Router(
         path="/",
-        route_handlers=[*policy_routes, *mou_routes, *relationship_routes, *DOCUMENT_PAGES],
+        route_handlers=[
+            *policy_routes,
+            *mou_routes,
+            *relationship_routes,
+            *member_register_routes,
+            *DOCUMENT_PAGES,
+        ],
         request_max_body_size=DOCUMENT_BODY_MAX,
     )
 

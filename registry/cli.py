@@ -335,6 +335,7 @@ def _mount() -> None:
     from registry.audit.cli import audit_group, bench_audit_command
     from registry.board.cli import bench_board_command, motions_group
     from registry.matching.bench import bench_matching_command
+    from registry.members.cli import members_group
     from registry.mentoring.bench import bench_intake_command
     from registry.mentoring.cli import mentoring_group
     from registry.mous.cli import mous_group
@@ -349,6 +350,7 @@ def _mount() -> None:
     main.add_command(screening_group)
     main.add_command(audit_group)
     main.add_command(mentoring_group)
+    main.add_command(members_group)
     main.add_command(motions_group)
     main.add_command(mous_group)
     main.add_command(notifications_group)

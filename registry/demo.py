@@ -100,6 +100,10 @@ async def load_demo() -> DemoResult:
     people.append(("iln", Role.MEMBER.value, "coordinator@alia.example"))
     await load_mentoring_demo(tenants)
 
+    from registry.members.demo import load_register_demo
+
+    await load_register_demo(tenants)
+
     from registry.relationships.demo import load_relationships_demo
 
     member = await service.find_person("member@alia.example")

@@ -38,8 +38,26 @@ class RoleRule(ApplicantRule, tag="role"):
         )
 
 
+def membership_note(subject: Applicant) -> str:
+    """Where the membership facts come from, as a sentence ("" when the subject does not
+    say): the association's register, or the applicant's own declaration."""
+    membership = subject.membership
+    if subject.membership_source == "register":
+        if membership is None:
+            return "The member register has no record of the applicant."
+        until = f" until {human_date(membership.until)}" if membership.until else ""
+        number_ = f" (member {membership.number})" if membership.number else ""
+        return (
+            f"The register shows {membership.membership_class}, "
+            f"{membership.status}{until}{number_}."
+        )
+    if subject.membership_source == "declared":
+        return "Membership is as declared: the association keeps no member register in Accord."
+    return ""
+
+
 class MembershipRule(ApplicantRule, tag="membership"):
-    """Membership of the association: type, class, status, and held throughout."""
+    """Membership of the association: type, class, status, years, and held throughout."""
 
     association: str | None = None
     """Name used in sentences; defaults to the policy's association."""
@@ -52,24 +70,40 @@ class MembershipRule(ApplicantRule, tag="membership"):
     """Membership must run from the programme's start to its end."""
     allow_joining: bool = False
     """A non-member who takes out membership with the application is referred, not refused."""
+    min_years: float | None = None
+    """Years of membership needed by the day of evaluation (from the joining date)."""
 
     def problems(self) -> list[tuple[str, str]]:
+        if self.min_years is not None and self.min_years < 0:
+            return [("min_years", "cannot be negative")]
         return [] if self.statuses else [("statuses", "name at least one accepted status")]
 
     def evaluate(self, subject: Subject, context: Context) -> RuleResult | None:
         if not self.applies_to(subject):
             return None
         assert isinstance(subject, Applicant)
+        result = self._evaluate(subject, context)
+        note = membership_note(subject)
+        if note:
+            result = msgspec.structs.replace(result, reason=f"{result.reason} {note}")
+        return result
+
+    def _evaluate(self, subject: Applicant, context: Context) -> RuleResult:
         who = role_label(subject.role)
         body = self.association or context.association
         membership = subject.membership
+        register = subject.membership_source == "register"
+        shows = "the register shows" if register else "the application shows"
+        states = "the register shows" if register else "the application states"
         data: dict[str, object] = {
             "role": subject.role,
             "membership": membership,
+            "membership_source": subject.membership_source,
             "classes": self.classes,
             "types": self.types,
             "statuses": self.statuses,
             "held_throughout": self.held_throughout,
+            "min_years": self.min_years,
             "programme_start": context.programme_start,
             "programme_end": context.programme_end,
         }
@@ -83,20 +117,23 @@ class MembershipRule(ApplicantRule, tag="membership"):
                     effect="refer",
                 )
             kind = f"{one_of(self.types)} " if self.types else ""
-            return self.result(False, f"{who} must be {with_article(f'{body} {kind}member')}; "
-                               "the application shows no membership.", data)
+            return self.result(
+                False,
+                f"{who} must be {with_article(f'{body} {kind}member')}; {shows} no membership.",
+                data,
+            )
         if self.types and membership.type not in self.types:
             return self.result(
                 False,
                 f"{who} must hold {one_of(self.types)} membership of {body}; "
-                f"the application shows {membership.type} membership.",
+                f"{shows} {membership.type} membership.",
                 data,
             )
         if self.classes and membership.membership_class not in self.classes:
             return self.result(
                 False,
                 f"{who} must be {with_article(body)} {one_of(self.classes)} member; "
-                f"the application states {membership.membership_class}.",
+                f"{states} {membership.membership_class}.",
                 data,
             )
         if membership.status not in self.statuses:
@@ -112,6 +149,17 @@ class MembershipRule(ApplicantRule, tag="membership"):
                 f"{who}'s {body} membership lapsed on {human_date(membership.until)}.",
                 data,
             )
+        if self.min_years is not None:
+            need = f"{who} needs at least {plural(self.min_years, 'year')} of {body} membership"
+            if membership.since is None:
+                return self.result(False, f"{need}; {shows} no joining date.", data)
+            years = (context.as_of - membership.since).days / 365.25
+            if years < self.min_years:
+                return self.result(
+                    False,
+                    f"{need}; the membership began on {human_date(membership.since)}.",
+                    data,
+                )
         if self.held_throughout:
             start, end = context.programme_start, context.programme_end
             if start is not None and membership.since is not None and membership.since > start:

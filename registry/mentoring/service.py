@@ -22,6 +22,7 @@ from policies import Decision, Policy, PolicyError, SubjectError, evaluate, load
 from policies import load_preset as load_policy_preset
 from policies.dates import human_date
 from registry.audit.ledger import OPERATOR_ROLE, Actor, lock_head
+from registry.members.service import with_register
 from registry.mentoring import domain
 from registry.mentoring.pool import Applicant, check_pin, forbidden_pairs, propose, run_rows
 from registry.mentoring.schemas import (
@@ -47,7 +48,7 @@ from registry.mentoring.tables import (
 from registry.notifications.service import notify, people_with_role
 from registry.policies.service import get_policy
 from tenants import clock
-from tenants.database import as_datetime, as_uuid, write_transaction
+from tenants.database import as_datetime, as_uuid, fetch, write_transaction
 from tenants.errors import Conflict, Forbidden, InvalidInput, NotFound
 from tenants.roles import Role
 from tenants.scope import TenantScope
@@ -397,6 +398,11 @@ def _application_out(row: dict[str, Any]) -> ApplicationOut:
     )
 
 
+async def _email_of(person_id: UUID) -> str:
+    rows = await fetch("SELECT email FROM person WHERE id = {}", person_id)
+    return str(rows[0]["email"]) if rows else ""
+
+
 async def _is_member_of_tenant(scope: TenantScope, person_id: UUID) -> bool:
     rows = await scope.rows(
         "SELECT 1 AS found FROM membership WHERE tenant = {tenant} AND person = {} LIMIT 1",
@@ -537,6 +543,7 @@ async def submit_application(
         if data.pair_with is not None:
             await _check_informal_partner(scope, intake, person, data, country)
         subject = _subject(data, intake, policy, country, as_of, await _cohort(scope, intake))
+        subject = await with_register(scope, subject, await _email_of(person))
         decision = decide(policy, subject, dates, as_of)
         if decision.outcome == "ineligible":
             refusals = [r.reason for r in decision.rules if r.effect == "ineligible"]

@@ -11,6 +11,7 @@ from registry.web.account import AccountPages
 from registry.web.admin import MemberPages, SettingsPages, TokenPages
 from registry.web.audit_pages import AuditPages
 from registry.web.auth import PUBLIC
+from registry.web.member_register import MemberRegisterPages
 from registry.web.mentoring.controllers import ROUTES as MENTORING_PAGES
 from registry.web.pages import DashboardPages
 from registry.web.policy_pages import PolicyPages
@@ -30,6 +31,7 @@ ROUTES: list[Any] = [
     AccountPages,
     DashboardPages,
     MemberPages,
+    MemberRegisterPages,
     SettingsPages,
     TokenPages,
     PolicyPages,

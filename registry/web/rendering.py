@@ -132,6 +132,11 @@ NAV: list[NavItem] = [
     ),
     NavItem("Audit", "/audit", frozenset({Role.ADMIN, Role.AUDITOR})),
     NavItem("Members", "/admin/members", frozenset({Role.ADMIN})),
+    NavItem(
+        "Member register",
+        "/admin/member-register",
+        frozenset({Role.ADMIN, Role.COORDINATOR, Role.AUDITOR}),
+    ),
     NavItem("Settings", "/admin/settings", frozenset({Role.ADMIN})),
     NavItem("API tokens", "/tokens", ALL_ROLES),
 ]

@@ -84,6 +84,10 @@ OBJECT_IN_TENANT: dict[str, ObjectFinder] = {
     "intake_id": lambda world: world.mentoring["intake_id"],
     "application_id": lambda world: world.mentoring["application_id"],
     "run_id": lambda world: world.mentoring["run_id"],
+    # Not seeded: a record gives the tenant a member register, and eligibility then reads
+    # it for every applicant of every room's tests. tests/members covers another
+    # tenant's record (404) with a real one.
+    "record_id": lambda world: uuid4(),
 }
 
 _M = "/api/v1/t/{tenant:str}/mentoring"

@@ -117,6 +117,7 @@ async def test_sign_in_choose_association_and_dashboard(page, factory):
     await shoot(page, "inbox")
     for label, name in (
         ("Members", "members"),
+        ("Member register", "member-register"),
         ("Settings", "settings"),
         ("API tokens", "tokens"),
         ("Policies", "policies"),
