@@ -251,3 +251,4 @@ async def record(
         UPDATE_HEAD_SQL, seq, event["hash"], json.dumps([p.hex() for p in peaks]), tenant_id
     )
     return event
+

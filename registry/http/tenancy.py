@@ -63,7 +63,9 @@ class Caller:
         return bool(self.roles.intersection(roles))
 
 
-async def enter_tenant(principal: Principal | None, slug: str, handler: BaseRouteHandler) -> Caller:
+async def enter_tenant(
+    principal: Principal | None, slug: str, handler: BaseRouteHandler
+) -> Caller:
     """The caller in the path's tenant, or the refusal: 404 for a tenant the caller
     does not belong to (or a token of another tenant), 403 for a suspended tenant or
     a role the route does not admit, and 403 for a route that declares no roles."""

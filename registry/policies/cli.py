@@ -41,12 +41,8 @@ def presets_command() -> None:
 
 @policies_group.command("show")
 @click.argument("name")
-@click.option(
-    "--json",
-    "as_json",
-    is_flag=True,
-    help="Print the canonical JSON (with its sha256) instead of the TOML text.",
-)
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the canonical JSON (with its sha256) instead of the TOML text.")
 def show_command(name: str, as_json: bool) -> None:
     """Print the preset NAME: its TOML document, comments and all."""
     try:
@@ -62,34 +58,15 @@ def show_command(name: str, as_json: bool) -> None:
 
 @policies_group.command("evaluate")
 @click.option("--preset", "preset_name", help="Name of a shipped preset (see `presets`).")
-@click.option(
-    "--policy",
-    "policy_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="A policy document (.toml or .json) instead of a preset.",
-)
-@click.option(
-    "--subject",
-    "subject_file",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="JSON file holding the applicant or partner to evaluate.",
-)
-@click.option(
-    "--as-of",
-    "as_of",
-    default=None,
-    metavar="YYYY-MM-DD",
-    help="Day the rules are read on (default: today in --time-zone).",
-)
-@click.option(
-    "--time-zone",
-    "time_zone",
-    default="UTC",
-    show_default=True,
-    metavar="ZONE",
-    help="The association's IANA time zone, whose today the rules are read on.",
-)
+@click.option("--policy", "policy_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="A policy document (.toml or .json) instead of a preset.")
+@click.option("--subject", "subject_file", required=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="JSON file holding the applicant or partner to evaluate.")
+@click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD",
+              help="Day the rules are read on (default: today in --time-zone).")
+@click.option("--time-zone", "time_zone", default="UTC", show_default=True, metavar="ZONE",
+              help="The association's IANA time zone, whose today the rules are read on.")
 def evaluate_command(
     preset_name: str | None,
     policy_file: Path | None,
@@ -109,12 +86,8 @@ def evaluate_command(
 
 
 @policies_group.command("schema")
-@click.option(
-    "--kind",
-    type=click.Choice(["applicant", "partner"]),
-    default=None,
-    help="Only this subject kind (default: both).",
-)
+@click.option("--kind", type=click.Choice(["applicant", "partner"]), default=None,
+              help="Only this subject kind (default: both).")
 def schema_command(kind: str | None) -> None:
     """Print the JSON Schema of a subject, so anyone can write one."""
     click.echo(json.dumps(subject_schema(kind), indent=2, ensure_ascii=False))

@@ -47,7 +47,9 @@ DESCRIPTION = ""
 
 
 async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="policies", description=DESCRIPTION)
+    manager = MigrationManager(
+        migration_id=ID, app_name="policies", description=DESCRIPTION
+    )
 
     manager.add_table(
         class_name="TenantPolicyVersion",
