@@ -246,8 +246,10 @@ class PasswordPages(Controller):
                 errors["email"] = exc.detail[:1].upper() + exc.detail[1:]
                 status = 429
             else:
-                return _public_form(
-                    "forgot_password.html", "Forgot your password?", notice=RESET_ANSWER
+                # The same bytes for every address: no token, no cookie, no name.
+                return Template(
+                    template_name="forgot_password_sent.html",
+                    context={"title": "Check your e-mail", "notice": RESET_ANSWER},
                 )
         return _public_form(
             "forgot_password.html", "Forgot your password?", status, email=email, errors=errors
