@@ -8,7 +8,7 @@ from uuid import UUID
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
-from litestar.params import FromQuery
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from registry.http.actor import actor_of
@@ -256,14 +256,16 @@ class PasswordPages(Controller):
         )
 
     @get("/reset-password/{secret:str}", opt=PUBLIC)
-    async def reset_page(self, secret: str) -> Template:
+    async def reset_page(self, secret: FromPath[str]) -> Template:
         from registry.identity.reset import open_reset
 
         await open_reset(secret)
         return _public_form("reset_password.html", "Choose a new password", secret=secret)
 
     @post("/reset-password/{secret:str}", opt=PUBLIC, status_code=303)
-    async def reset(self, request: Request[Any, Any, Any], secret: str) -> Template | Redirect:
+    async def reset(
+        self, request: Request[Any, Any, Any], secret: FromPath[str]
+    ) -> Template | Redirect:
         from registry.identity.reset import open_reset, reset_password
 
         await open_reset(secret)
@@ -283,14 +285,16 @@ class PasswordPages(Controller):
         )
 
     @get("/invitations/{secret:str}", opt=PUBLIC)
-    async def invitation_page(self, secret: str) -> Template:
+    async def invitation_page(self, secret: FromPath[str]) -> Template:
         from registry.invitations.service import pending
 
         found = await pending(secret)
         return _public_form("invitation.html", "Accept the invitation", **_invited(found, secret))
 
     @post("/invitations/{secret:str}", opt=PUBLIC, status_code=303)
-    async def accept(self, request: Request[Any, Any, Any], secret: str) -> Template | Redirect:
+    async def accept(
+        self, request: Request[Any, Any, Any], secret: FromPath[str]
+    ) -> Template | Redirect:
         from registry.invitations.service import accept, pending
 
         found = await pending(secret)
@@ -450,7 +454,9 @@ class SelfServicePages(Controller):
         return await self._render(request, errors=errors, status=400)
 
     @post("/tokens/{token_id:uuid}/revoke", opt=PAGE, status_code=303)
-    async def revoke_token(self, request: Request[Any, Any, Any], token_id: UUID) -> Redirect:
+    async def revoke_token(
+        self, request: Request[Any, Any, Any], token_id: FromPath[UUID]
+    ) -> Redirect:
         from registry.identity.me import revoke_own_token
 
         await revoke_own_token(request.user.person_id, token_id, actor=actor_of(request))
