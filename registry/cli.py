@@ -108,6 +108,10 @@ async def demo() -> None:
     for tenant, role, email in result.people:
         click.echo(f"  {tenant:5} {role:12} {email}")
     click.echo(f"password: {DEMO_PASSWORD}")
+    if result.invitations:
+        click.echo("invitations waiting in the outbox (open a link to accept):")
+        for tenant, email, link in result.invitations:
+            click.echo(f"  {tenant:5} {email:28} http://127.0.0.1:8000{link}")
     click.echo(f"token for {result.admin_email} (tenant alia, shown once):")
     click.echo(f"  {result.admin_token}")
     click.echo(

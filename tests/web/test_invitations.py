@@ -9,6 +9,7 @@ import httpx
 
 from registry.audit.ledger import OPERATOR
 from registry.invitations.service import invite_many
+from registry.notifications.tables import NotificationEmail
 from tenants.roles import Role
 from tenants.scope import TenantScope
 from tenants.service import grant_role
@@ -225,3 +226,21 @@ async def test_the_cli_invites_into_the_outbox(factory, database):
     await grant_role(world.tenant, email, Role.AUDITOR, actor=OPERATOR)
     held = accord("members", "invite", "--tenant", world.slug, email, "--role", "auditor")
     assert held.returncode == 1 and "already holds the role auditor" in held.stderr
+
+
+async def test_the_demo_leaves_invitations_in_the_outbox(database):
+    first = accord("demo")
+    assert first.returncode == 0, first.stderr
+    assert "invitations waiting in the outbox" in first.stdout
+    assert "/invitations/" in first.stdout
+    mails = await NotificationEmail.count().where(NotificationEmail.kind == "invitation.created")
+    assert mails >= 5
+    second = accord("demo")
+    assert second.returncode == 0, second.stderr
+    # Run again, nothing is invited twice; the same links are shown.
+    assert (
+        await NotificationEmail.count().where(NotificationEmail.kind == "invitation.created")
+        == mails
+    )
+    links = sorted(line for line in first.stdout.splitlines() if "/invitations/" in line)
+    assert links == sorted(line for line in second.stdout.splitlines() if "/invitations/" in line)
