@@ -9,6 +9,7 @@ token cannot be undone, so each asks for confirmation on a page of its own.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import quote
 from uuid import UUID
@@ -56,11 +57,15 @@ class MemberPages(TenantPages):
         members, next_offset = await identity.list_members(
             scope, limit=MEMBERS_PAGE, offset=offset, role=role_filter
         )
+        from registry.invitations.service import list_invitations
+
         return await page(
             request,
             "members.html",
             title="Members and roles",
             members=members,
+            invitations=(await list_invitations(scope))[:MEMBERS_PAGE],
+            now=datetime.now(UTC),
             next_offset=next_offset,
             role_filter=role_filter.value if role_filter else "",
             role_choices=ROLE_CHOICES,

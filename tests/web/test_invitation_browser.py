@@ -51,6 +51,9 @@ async def test_invite_accept_reuse_and_expiry_in_the_browser(chromium, live_serv
     notice = admin.get_by_role("status")
     await notice.wait_for()
     assert f"An invitation is on its way to {email}" in await notice.inner_text()
+    invitations = admin.get_by_role("table").last
+    row = invitations.get_by_role("row").filter(has_text=email)
+    assert "waiting, until" in await row.inner_text()
     await shoot(admin, "invitation-sent")
     await admin_context.close()
     assert admin_errors == []

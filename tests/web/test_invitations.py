@@ -3,6 +3,7 @@ arrives in the outbox, the person accepts once; an existing account keeps itself
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -16,7 +17,7 @@ from tenants.service import grant_role
 from tenants.tables import Invitation, Membership, Person
 from tests.audit.ledger_helpers import events_of
 from tests.cli.test_errors import accord
-from tests.web.helpers import PASSWORD, give_password, sign_in
+from tests.web.helpers import PASSWORD, browser_for, give_password, sign_in
 from tests.web.outbox import last_mail, link_in_mail, mails_to, submit_public_form
 
 NEW_PASSWORD = "a quiet library at dawn"
@@ -76,6 +77,10 @@ async def test_an_invited_person_chooses_a_password_and_joins_once(live_server, 
         again = await browser.post(link, data={"password": NEW_PASSWORD})
         assert again.status_code == 410
 
+    async with browser_for(live_server, world[Role.ADMIN].email) as (admin, _):
+        listed = await admin.get(f"/t/{world.slug}/admin/members")
+        assert re.search(rf"<td>{re.escape(email)}</td>\s*<td>coordinator</td>", listed.text)
+        assert "accepted " in listed.text
     person = await Person.objects().where(Person.email == email).first()
     assert person is not None and person.name == "Dr Invitee"
     assert await Membership.exists().where(
@@ -113,6 +118,9 @@ async def test_an_expired_link_is_refused(live_server, api, factory):
         assert refused.status_code == 410
         unknown = await browser.get("/invitations/not-a-real-secret")
         assert unknown.status_code == 404
+    async with browser_for(live_server, world[Role.ADMIN].email) as (admin, _):
+        listed = await admin.get(f"/t/{world.slug}/admin/members")
+        assert "expired " in listed.text and "waiting, until" not in listed.text
     assert not await Membership.exists().where(
         (Membership.tenant == world.tenant.id) & (Membership.person.email == email)
     )
