@@ -20,17 +20,7 @@ from registry.http.headers import add_security_headers
 from registry.http.problems import EXCEPTION_HANDLERS
 from registry.http.strict_query import refuse_unknown_query
 from registry.http.swagger import LocalSwaggerPlugin
-from registry.identity.controllers import (
-    TenantController,
-    create_my_token,
-    export_me,
-    my_tokens,
-    revoke_my_token,
-    sign_in,
-    sign_out,
-    update_me,
-    whoami,
-)
+from registry.identity.controllers import MeController, TenantController, sign_in, sign_out
 from registry.identity.schemas import Health
 from registry.mentoring.controllers import ROUTES as mentoring_routes
 from registry.mous.controllers import ROUTES as mou_routes
@@ -86,12 +76,7 @@ def create_app() -> Litestar:
     app = Litestar(
         route_handlers=[
             health,
-            whoami,
-            update_me,
-            export_me,
-            my_tokens,
-            create_my_token,
-            revoke_my_token,
+            MeController,
             sign_in,
             sign_out,
             TenantController,

@@ -6,9 +6,10 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from litestar import Request, Response, delete, get, patch, post
+from litestar import Controller, HttpMethod, Request, Response, delete, get, patch, post, route
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from registry.audit.ledger import Actor
@@ -47,6 +48,15 @@ from tenants.settings import load_settings
 from tenants.tables import Invitation, Tenant
 
 MEMBER_READERS = (Role.ADMIN, Role.EXECUTIVE, Role.COORDINATOR, Role.AUDITOR)
+
+
+# An existing account is invited instead of added: the route documents that answer.
+ADD_MEMBER = allow([Role.ADMIN], 409)
+ADD_MEMBER["responses"][202] = ResponseSpec(
+    data_container=InvitationOut,
+    description="The address already has an account: it is invited, and joins on accepting",
+    generate_examples=False,
+)
 
 
 def invitation_out(invitation: Invitation) -> InvitationOut:
@@ -116,7 +126,7 @@ class TenantController(TenantRoutes):
 
     @post(
         "/members",
-        **allow([Role.ADMIN], 409),
+        **ADD_MEMBER,
         summary="Give a new person, or a member of this tenant, a role",
         description=(
             "An address that already has an Accord account and no role in this tenant "
@@ -230,47 +240,6 @@ class TenantController(TenantRoutes):
         ]
 
 
-@get(
-    "/api/v1/me",
-    tags=["identity"],
-    responses=problem_responses(401),
-    summary="Who you are and your tenants",
-)
-async def whoami(request: Request[Principal, Any, Any]) -> MeOut:
-    return await service.me(request.user.person_id)
-
-
-@patch(
-    "/api/v1/me",
-    tags=["identity"],
-    responses=problem_responses(400, 401, 403),
-    summary="Change your own name, languages or time zone",
-)
-async def update_me(request: Request[Principal, Any, Any], data: JSONBody[ProfileIn]) -> MeOut:
-    await own.update_profile(
-        request.user.person_id,
-        name=data.name,
-        languages=data.languages,
-        time_zone=data.time_zone,
-        actor=actor_of(request),
-    )
-    return await service.me(request.user.person_id)
-
-
-@get(
-    "/api/v1/me/export",
-    tags=["identity"],
-    responses=problem_responses(401),
-    summary="Everything Accord holds about you, as JSON",
-)
-async def export_me(request: Request[Principal, Any, Any]) -> Response[dict[str, Any]]:
-    document = await own.export(request.user.person_id)
-    return Response(
-        document,
-        headers={"content-disposition": 'attachment; filename="accord-my-data.json"'},
-    )
-
-
 def _own_token(row: dict[str, Any]) -> OwnTokenOut:
     return OwnTokenOut(
         row["id"],
@@ -282,43 +251,96 @@ def _own_token(row: dict[str, Any]) -> OwnTokenOut:
     )
 
 
-@get(
-    "/api/v1/me/tokens",
-    tags=["identity"],
-    responses=problem_responses(401),
-    summary="Your API tokens in every association",
-)
-async def my_tokens(request: Request[Principal, Any, Any]) -> list[OwnTokenOut]:
-    return [_own_token(row) for row in await own.own_tokens(request.user.person_id)]
+class MeController(Controller):
+    """The signed-in person's own account: who they are, their profile, their API
+    tokens in every association, and the export of everything held about them."""
 
+    path = "/api/v1/me"
+    tags = ["identity"]
 
-@post(
-    "/api/v1/me/tokens",
-    tags=["identity"],
-    responses=problem_responses(400, 401, 403, 404),
-    summary="Create an API token for yourself in one of your associations",
-)
-async def create_my_token(
-    request: Request[Principal, Any, Any], data: JSONBody[OwnTokenIn]
-) -> TokenIssued:
-    issued = await own.create_own_token(
-        request.user.person_id,
-        data.tenant,
-        data.label,
-        data.expires_days,
-        actor=actor_of(request),
+    # Litestar (2.25) answers OPTIONS on a path served by two handlers with the
+    # methods of one of them only (the route it makes for the first handler
+    # registered, in name order, keeps its own OPTIONS handler); these say all of
+    # them, and are named to come first.
+    @route("/", http_method=[HttpMethod.OPTIONS], include_in_schema=False, status_code=204)
+    async def allow_me(self) -> Response[None]:
+        return Response(None, status_code=204, headers={"Allow": "GET, OPTIONS, PATCH"})
+
+    @route("/tokens", http_method=[HttpMethod.OPTIONS], include_in_schema=False, status_code=204)
+    async def allow_tokens(self) -> Response[None]:
+        return Response(None, status_code=204, headers={"Allow": "GET, OPTIONS, POST"})
+
+    @get(
+        "/",
+        responses=problem_responses(401),
+        summary="Who you are and your tenants",
     )
-    return TokenIssued(id=issued.id, token=issued.secret, expires_at=issued.expires_at)
+    async def whoami(self, request: Request[Principal, Any, Any]) -> MeOut:
+        return await service.me(request.user.person_id)
 
+    @patch(
+        "/",
+        responses=problem_responses(400, 401, 403),
+        summary="Change your own name, languages or time zone",
+    )
+    async def update_me(
+        self, request: Request[Principal, Any, Any], data: JSONBody[ProfileIn]
+    ) -> MeOut:
+        await own.update_profile(
+            request.user.person_id,
+            name=data.name,
+            languages=data.languages,
+            time_zone=data.time_zone,
+            actor=actor_of(request),
+        )
+        return await service.me(request.user.person_id)
 
-@delete(
-    "/api/v1/me/tokens/{token_id:uuid}",
-    tags=["identity"],
-    responses=problem_responses(401, 403, 404),
-    summary="Revoke one of your own API tokens",
-)
-async def revoke_my_token(request: Request[Principal, Any, Any], token_id: FromPath[UUID]) -> None:
-    await own.revoke_own_token(request.user.person_id, token_id, actor=actor_of(request))
+    @get(
+        "/export",
+        responses=problem_responses(401),
+        summary="Everything Accord holds about you, as JSON",
+    )
+    async def export_me(self, request: Request[Principal, Any, Any]) -> Response[dict[str, Any]]:
+        document = await own.export(request.user.person_id)
+        return Response(
+            document,
+            headers={"content-disposition": 'attachment; filename="accord-my-data.json"'},
+        )
+
+    @get(
+        "/tokens",
+        responses=problem_responses(401),
+        summary="Your API tokens in every association",
+    )
+    async def my_tokens(self, request: Request[Principal, Any, Any]) -> list[OwnTokenOut]:
+        return [_own_token(row) for row in await own.own_tokens(request.user.person_id)]
+
+    @post(
+        "/tokens",
+        responses=problem_responses(400, 401, 403, 404),
+        summary="Create an API token for yourself in one of your associations",
+    )
+    async def create_my_token(
+        self, request: Request[Principal, Any, Any], data: JSONBody[OwnTokenIn]
+    ) -> TokenIssued:
+        issued = await own.create_own_token(
+            request.user.person_id,
+            data.tenant,
+            data.label,
+            data.expires_days,
+            actor=actor_of(request),
+        )
+        return TokenIssued(id=issued.id, token=issued.secret, expires_at=issued.expires_at)
+
+    @delete(
+        "/tokens/{token_id:uuid}",
+        responses=problem_responses(401, 403, 404),
+        summary="Revoke one of your own API tokens",
+    )
+    async def revoke_my_token(
+        self, request: Request[Principal, Any, Any], token_id: FromPath[UUID]
+    ) -> None:
+        await own.revoke_own_token(request.user.person_id, token_id, actor=actor_of(request))
 
 
 @post(

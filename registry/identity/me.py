@@ -13,7 +13,7 @@ from typing import Any
 from uuid import UUID
 
 from registry.audit.ledger import Actor
-from tenants.database import fetch, write_transaction
+from tenants.database import as_datetime, fetch, write_transaction
 from tenants.errors import NotFound
 from tenants.service import change_person, get_tenant, roles_of
 from tenants.tables import ApiToken, Person
@@ -49,9 +49,16 @@ OWN_TOKENS = (
 )
 
 
+def _moments(row: dict[str, Any]) -> dict[str, Any]:
+    """The row with its instants (`*_at`) as datetimes: SQLite hands them over as text."""
+    return {
+        key: as_datetime(value) if key.endswith("_at") else value for key, value in row.items()
+    }
+
+
 async def own_tokens(person_id: UUID) -> list[dict[str, Any]]:
     """The person's API tokens in every association (never their secrets or hashes)."""
-    return await fetch(OWN_TOKENS, person_id)
+    return [_moments(row) for row in await fetch(OWN_TOKENS, person_id)]
 
 
 async def create_own_token(
@@ -81,7 +88,7 @@ def _plain(rows: list[dict[str, Any]], json_columns: tuple[str, ...] = ()) -> li
     """Rows as JSON values: JSON columns parsed (SQLite gives them as text)."""
     out = []
     for row in rows:
-        item = dict(row)
+        item = _moments(row)
         for column in json_columns:
             if isinstance(item.get(column), str):
                 item[column] = json.loads(item[column])

@@ -85,6 +85,7 @@ async def test_a_person_creates_and_revokes_their_own_tokens(live_server, api, f
         listed = (await api.get("/api/v1/me/tokens", headers=person.headers)).json()
         mine = next(t for t in listed if t["label"] == "spreadsheet")
         assert secret not in json.dumps(listed)
+        assert "T" in mine["created_at"]  # an ISO 8601 instant on either engine
         # Someone else's token is not found.
         foreign = await browser.post(
             f"/account/tokens/{world[Role.ADMIN].token_id}/revoke", data={"csrf_token": csrf}
