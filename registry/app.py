@@ -20,7 +20,7 @@ from registry.http.headers import add_security_headers
 from registry.http.problems import EXCEPTION_HANDLERS
 from registry.http.strict_query import refuse_unknown_query
 from registry.http.swagger import LocalSwaggerPlugin
-from registry.identity.controllers import TenantController, sign_in, sign_out, whoami
+from registry.identity.controllers import MeController, TenantController, sign_in, sign_out
 from registry.identity.schemas import Health
 from registry.members.controllers import ROUTES as member_register_routes
 from registry.mentoring.controllers import ROUTES as mentoring_routes
@@ -85,7 +85,7 @@ def create_app() -> Litestar:
     app = Litestar(
         route_handlers=[
             health,
-            whoami,
+            MeController,
             sign_in,
             sign_out,
             TenantController,

@@ -108,6 +108,10 @@ async def demo() -> None:
     for tenant, role, email in result.people:
         click.echo(f"  {tenant:5} {role:12} {email}")
     click.echo(f"password: {DEMO_PASSWORD}")
+    if result.invitations:
+        click.echo("invitations waiting in the outbox (open a link to accept):")
+        for tenant, email, link in result.invitations:
+            click.echo(f"  {tenant:5} {email:28} http://127.0.0.1:8000{link}")
     click.echo(f"token for {result.admin_email} (tenant alia, shown once):")
     click.echo(f"  {result.admin_token}")
     click.echo(
@@ -334,6 +338,7 @@ def _mount() -> None:
     """Command groups that live beside the capability they drive."""
     from registry.audit.cli import audit_group, bench_audit_command
     from registry.board.cli import bench_board_command, motions_group
+    from registry.invitations.cli import members_group
     from registry.matching.bench import bench_matching_command
     from registry.members.cli import members_group
     from registry.mentoring.bench import bench_intake_command
@@ -353,6 +358,7 @@ def _mount() -> None:
     main.add_command(members_group)
     main.add_command(motions_group)
     main.add_command(mous_group)
+    main.add_command(members_group)
     main.add_command(notifications_group)
     main.add_command(participation_group)
     main.add_command(relationships_group)

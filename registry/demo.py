@@ -66,6 +66,7 @@ class DemoResult:
     admin_token: str
     tenants_created: list[str]
     people: list[tuple[str, str, str]]  # (tenant, role, email)
+    invitations: list[tuple[str, str, str]]  # (tenant, email, link path), not yet accepted
 
 
 async def load_demo() -> DemoResult:
@@ -120,6 +121,10 @@ async def load_demo() -> DemoResult:
 
     await load_participation_demo(tenants)
 
+    from registry.invitations.demo import load_invitations_demo
+
+    invitations = await load_invitations_demo(tenants)
+
     admin_email = "admin@alia.example"
     admin = await service.find_person(admin_email)
     assert admin is not None
@@ -133,7 +138,7 @@ async def load_demo() -> DemoResult:
     issued = await issue_token(
         alia.id, admin.id, label=DEMO_TOKEN_LABEL, expires_days=30, actor=OPERATOR
     )
-    return DemoResult(admin_email, issued.secret, created, people)
+    return DemoResult(admin_email, issued.secret, created, people, invitations)
 
 
 async def _needs_password(email: str) -> bool:

@@ -5,7 +5,9 @@ from piccolo.conf.apps import AppConfig
 from tenants.tables import (
     ApiToken,
     IdempotencyKey,
+    Invitation,
     Membership,
+    PasswordReset,
     Person,
     SignInAttempt,
     Tenant,
@@ -27,6 +29,8 @@ APP_CONFIG = AppConfig(
         WebSession,
         SignInAttempt,
         IdempotencyKey,
+        Invitation,
+        PasswordReset,
     ],
     migration_dependencies=[],
     commands=[],

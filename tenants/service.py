@@ -9,6 +9,7 @@ from uuid import UUID
 
 from piccolo.engine.postgres import PostgresEngine
 
+from tenants import text
 from tenants.database import as_uuid, current_engine, fetch, write_transaction
 from tenants.errors import Conflict, InvalidInput, NotFound
 from tenants.keys import create_tenant_keys
@@ -189,9 +190,12 @@ async def change_person(
     name: str | None = None,
     email: str | None = None,
     password_hash: str | None = None,
+    languages: str | None = None,
+    time_zone: str | None = None,
     actor: AuditTrail,
 ) -> Person:
-    """Change a person's account (name, e-mail, password): `person.updated` in every
+    """Change a person's account (name, e-mail, password, the profile's languages and
+    time zone): `person.updated` in every
     tenant they belong to, since each shows the person. Only the person themselves
     or the platform operator may call this; no tenant route does. Caller holds the
     transaction (and has made any new membership first, so that it is told too)."""
@@ -205,6 +209,16 @@ async def change_person(
             raise Conflict(f"another account already uses {email}")
         values[Person.email] = email
         changes["email"] = [person.email, email]
+    if languages is not None and (
+        languages := check_text(languages, "languages", text_kind=text.LINE)
+    ) != (person.languages):
+        values[Person.languages] = languages
+        changes["languages"] = [person.languages, languages]
+    if time_zone is not None:
+        time_zone = check_time_zone(time_zone) if time_zone else ""
+        if time_zone != person.time_zone:
+            values[Person.time_zone] = time_zone
+            changes["time_zone"] = [person.time_zone, time_zone]
     if password_hash:
         values[Person.password_hash] = password_hash
         # The ledger redacts the values; "set" vs "changed" still shows.

@@ -23,7 +23,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from tenants.database import write_transaction
-from tenants.errors import InvalidInput, TooManyAttempts, Unauthorized
+from tenants.errors import TooManyAttempts, Unauthorized
+from tenants.passwords import check_password
 from tenants.principal import Principal
 from tenants.service import tenants_of
 from tenants.settings import load_settings
@@ -37,15 +38,13 @@ _hasher = PasswordHasher()
 # Verified against when the e-mail is unknown, so that timing does not reveal which
 # addresses have accounts.
 _DUMMY_HASH = _hasher.hash("accord-dummy-password")
-MIN_PASSWORD = 12
 #: An address may fail this many times the per-account limit (offices share addresses).
 CLIENT_FACTOR = 10
 
 
-def hash_password(password: str) -> str:
-    if len(password) < MIN_PASSWORD:
-        raise InvalidInput("password", f"must be at least {MIN_PASSWORD} characters")
-    return _hasher.hash(password)
+def hash_password(password: str, field: str = "password") -> str:
+    """The argon2id hash of a password a person may choose (see `tenants.passwords`)."""
+    return _hasher.hash(check_password(password, field))
 
 
 def _verify(stored: str, password: str) -> bool:
@@ -192,3 +191,23 @@ def session_csrf_ok(principal: Principal, presented: str | None) -> bool:
     if not presented or not principal.csrf_hash or len(presented) > 200:
         return False
     return secrets.compare_digest(_digest(presented), principal.csrf_hash)
+
+
+async def end_sessions(person_id: UUID, *, keep: UUID | None = None, actor: AuditTrail) -> int:
+    """End every open session of a person but `keep`; how many ended. Caller holds
+    the transaction. Audited (`auth.sessions_ended`) in each of their tenants."""
+    now = datetime.now(UTC)
+    query = WebSession.update({WebSession.revoked_at: now}).where(
+        (WebSession.person == person_id)
+        & WebSession.revoked_at.is_null()
+        & (WebSession.expires_at > now)
+    )
+    if keep is not None:
+        query = query.where(WebSession.id != keep)
+    ended = len(await query.returning(WebSession.id))
+    if ended:
+        for tenant_id in await tenants_of(person_id):
+            await actor.record(
+                tenant_id, "auth.sessions_ended", "person", str(person_id), {"ended": [0, ended]}
+            )
+    return ended

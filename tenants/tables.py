@@ -41,6 +41,10 @@ class Person(Table, tablename="person"):
     name = Varchar(length=200, default="")
     password_hash = Text(default="")
     created_at = Timestamptz(default=TimestamptzNow())
+    #: The person's own profile, edited by them alone (`registry/web/account.py`):
+    #: the languages they work in (comma-separated, as typed) and their time zone.
+    languages = Varchar(length=200, default="")
+    time_zone = Varchar(length=64, default="")
 
 
 class Membership(Table, tablename="membership"):
@@ -119,3 +123,41 @@ class IdempotencyKey(Table, tablename="idempotency_key"):
     response_headers = JSON(default="[]")
     response_body = Bytea(default=b"")
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Invitation(Table, tablename="invitation"):
+    """An association's invitation of one address to take a role.
+
+    The link's secret is stored as its SHA-256 only; it works once (`accepted_at`)
+    and until `expires_at`. `person` is the account the address has (made, with no
+    password, for an address new to Accord, so that the outbox can name its
+    recipient); accepting adds the membership and changes nothing else of an
+    account that already has a password."""
+
+    id = UUID(primary_key=True, default=UUID4())
+    tenant = ForeignKey(Tenant, null=False, index=True)
+    person = ForeignKey(Person, null=False, index=True)
+    email = Varchar(length=254)
+    role = Varchar(length=32)
+    display_name = Varchar(length=200, default="")
+    token_hash = Varchar(length=64, unique=True)
+    invited_by = UUID(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz()
+    accepted_at = Timestamptz(null=True, default=None)
+
+
+class PasswordReset(Table, tablename="password_reset"):
+    """One "forgot password" request: platform-wide, like the account it resets.
+
+    Every request is kept, for an unknown address too (`person` null, no link), so
+    that the rate limit counts both alike and the answer cannot tell them apart."""
+
+    id = UUID(primary_key=True, default=UUID4())
+    person = ForeignKey(Person, null=True, default=None, index=True)
+    email = Varchar(length=254, index=True)
+    client = Varchar(length=64, default="")
+    token_hash = Varchar(length=64, null=True, default=None, unique=True)
+    created_at = Timestamptz(default=TimestamptzNow(), index=True)
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)

@@ -6,9 +6,10 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from litestar import Request, Response, delete, get, patch, post
+from litestar import Controller, HttpMethod, Request, Response, delete, get, patch, post, route
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from registry.audit.ledger import Actor
@@ -17,13 +18,19 @@ from registry.http.auth import SESSION_COOKIE
 from registry.http.origin import sign_in_guard
 from registry.http.problems import problem_responses
 from registry.http.tenancy import BEARER, TENANT_PATH, Caller, TenantRoutes, allow
+from registry.identity import me as own
 from registry.identity import service
 from registry.identity.schemas import (
+    InvitationIn,
+    InvitationOut,
     KeyOut,
     MemberIn,
     MemberOut,
     MemberPage,
     MeOut,
+    OwnTokenIn,
+    OwnTokenOut,
+    ProfileIn,
     SignInIn,
     SignInOut,
     TenantOut,
@@ -36,11 +43,31 @@ from tenants import keys, sessions, tokens
 from tenants.principal import Principal
 from tenants.roles import ALL_ROLES, Role
 from tenants.scope import TenantScope
-from tenants.service import get_tenant, update_tenant
+from tenants.service import MustBeInvited, get_tenant, update_tenant
 from tenants.settings import load_settings
-from tenants.tables import Tenant
+from tenants.tables import Invitation, Tenant
 
 MEMBER_READERS = (Role.ADMIN, Role.EXECUTIVE, Role.COORDINATOR, Role.AUDITOR)
+
+
+# An existing account is invited instead of added: the route documents that answer.
+ADD_MEMBER = allow([Role.ADMIN], 409)
+ADD_MEMBER["responses"][202] = ResponseSpec(
+    data_container=InvitationOut,
+    description="The address already has an account: it is invited, and joins on accepting",
+    generate_examples=False,
+)
+
+
+def invitation_out(invitation: Invitation) -> InvitationOut:
+    return InvitationOut(
+        id=invitation.id,
+        email=invitation.email,
+        role=invitation.role,
+        created_at=invitation.created_at,
+        expires_at=invitation.expires_at,
+        accepted_at=invitation.accepted_at,
+    )
 
 
 def _tenant_out(tenant: Tenant) -> TenantOut:
@@ -99,12 +126,13 @@ class TenantController(TenantRoutes):
 
     @post(
         "/members",
-        **allow([Role.ADMIN], 409),
+        **ADD_MEMBER,
         summary="Give a new person, or a member of this tenant, a role",
         description=(
             "An address that already has an Accord account and no role in this tenant "
-            "is refused (409): the person must be invited and accept. `name` is this "
-            "tenant's name for the member; an existing account is never changed."
+            "is invited instead (202, an invitation: the person becomes a member when "
+            "they accept). `name` is this tenant's name for the member; an existing "
+            "account is never changed."
         ),
     )
     async def add_member(
@@ -112,8 +140,48 @@ class TenantController(TenantRoutes):
         tenant_scope: NamedDependency[TenantScope],
         actor: NamedDependency[Actor],
         data: JSONBody[MemberIn],
-    ) -> MemberOut:
-        return await service.add_member(tenant_scope, data.email, data.role, data.name, actor=actor)
+    ) -> Response[MemberOut | InvitationOut]:
+        from registry.invitations.service import invite
+
+        try:
+            added = await service.add_member(
+                tenant_scope, data.email, data.role, data.name, actor=actor
+            )
+        except MustBeInvited:
+            issued = await invite(tenant_scope, data.email, data.role, data.name, actor=actor)
+            return Response(invitation_out(issued.invitation), status_code=202)
+        return Response(added, status_code=201)
+
+    @post(
+        "/invitations",
+        **allow([Role.ADMIN], 409),
+        summary="Invite a person (by e-mail) to take a role",
+        description=(
+            "The address gets an e-mail with a single-use link, valid `expires_days` "
+            "days, to choose a password (or sign in) and accept. Nothing of an "
+            "existing account changes."
+        ),
+    )
+    async def invite(
+        self,
+        tenant_scope: NamedDependency[TenantScope],
+        actor: NamedDependency[Actor],
+        data: JSONBody[InvitationIn],
+    ) -> InvitationOut:
+        from registry.invitations.service import invite
+
+        issued = await invite(
+            tenant_scope, data.email, data.role, data.name, actor=actor, days=data.expires_days
+        )
+        return invitation_out(issued.invitation)
+
+    @get("/invitations", **allow([Role.ADMIN]), summary="Invitations, newest first")
+    async def list_invitations(
+        self, tenant_scope: NamedDependency[TenantScope]
+    ) -> list[InvitationOut]:
+        from registry.invitations.service import list_invitations
+
+        return [invitation_out(i) for i in await list_invitations(tenant_scope)]
 
     @get("/members/{membership_id:uuid}", **allow(MEMBER_READERS), summary="One membership")
     async def show_member(
@@ -172,14 +240,107 @@ class TenantController(TenantRoutes):
         ]
 
 
-@get(
-    "/api/v1/me",
-    tags=["identity"],
-    responses=problem_responses(401),
-    summary="Who you are and your tenants",
-)
-async def whoami(request: Request[Principal, Any, Any]) -> MeOut:
-    return await service.me(request.user.person_id)
+def _own_token(row: dict[str, Any]) -> OwnTokenOut:
+    return OwnTokenOut(
+        row["id"],
+        row["tenant"],
+        row["label"],
+        row["created_at"],
+        row["expires_at"],
+        row["revoked_at"],
+    )
+
+
+class MeController(Controller):
+    """The signed-in person's own account: who they are, their profile, their API
+    tokens in every association, and the export of everything held about them."""
+
+    path = "/api/v1/me"
+    tags = ["identity"]
+
+    # Litestar (2.25) answers OPTIONS on a path served by two handlers with the
+    # methods of one of them only (the route it makes for the first handler
+    # registered, in name order, keeps its own OPTIONS handler); these say all of
+    # them, and are named to come first.
+    @route("/", http_method=[HttpMethod.OPTIONS], include_in_schema=False, status_code=204)
+    async def allow_me(self) -> Response[None]:
+        return Response(None, status_code=204, headers={"Allow": "GET, OPTIONS, PATCH"})
+
+    @route("/tokens", http_method=[HttpMethod.OPTIONS], include_in_schema=False, status_code=204)
+    async def allow_tokens(self) -> Response[None]:
+        return Response(None, status_code=204, headers={"Allow": "GET, OPTIONS, POST"})
+
+    @get(
+        "/",
+        responses=problem_responses(401),
+        summary="Who you are and your tenants",
+    )
+    async def whoami(self, request: Request[Principal, Any, Any]) -> MeOut:
+        return await service.me(request.user.person_id)
+
+    @patch(
+        "/",
+        responses=problem_responses(400, 401, 403),
+        summary="Change your own name, languages or time zone",
+    )
+    async def update_me(
+        self, request: Request[Principal, Any, Any], data: JSONBody[ProfileIn]
+    ) -> MeOut:
+        await own.update_profile(
+            request.user.person_id,
+            name=data.name,
+            languages=data.languages,
+            time_zone=data.time_zone,
+            actor=actor_of(request),
+        )
+        return await service.me(request.user.person_id)
+
+    @get(
+        "/export",
+        responses=problem_responses(401),
+        summary="Everything Accord holds about you, as JSON",
+    )
+    async def export_me(self, request: Request[Principal, Any, Any]) -> Response[dict[str, Any]]:
+        document = await own.export(request.user.person_id)
+        return Response(
+            document,
+            headers={"content-disposition": 'attachment; filename="accord-my-data.json"'},
+        )
+
+    @get(
+        "/tokens",
+        responses=problem_responses(401),
+        summary="Your API tokens in every association",
+    )
+    async def my_tokens(self, request: Request[Principal, Any, Any]) -> list[OwnTokenOut]:
+        return [_own_token(row) for row in await own.own_tokens(request.user.person_id)]
+
+    @post(
+        "/tokens",
+        responses=problem_responses(400, 401, 403, 404),
+        summary="Create an API token for yourself in one of your associations",
+    )
+    async def create_my_token(
+        self, request: Request[Principal, Any, Any], data: JSONBody[OwnTokenIn]
+    ) -> TokenIssued:
+        issued = await own.create_own_token(
+            request.user.person_id,
+            data.tenant,
+            data.label,
+            data.expires_days,
+            actor=actor_of(request),
+        )
+        return TokenIssued(id=issued.id, token=issued.secret, expires_at=issued.expires_at)
+
+    @delete(
+        "/tokens/{token_id:uuid}",
+        responses=problem_responses(401, 403, 404),
+        summary="Revoke one of your own API tokens",
+    )
+    async def revoke_my_token(
+        self, request: Request[Principal, Any, Any], token_id: FromPath[UUID]
+    ) -> None:
+        await own.revoke_own_token(request.user.person_id, token_id, actor=actor_of(request))
 
 
 @post(

@@ -99,6 +99,50 @@ class MeOut(msgspec.Struct):
     email: str
     name: str
     memberships: list[MembershipSummary]
+    languages: str = ""
+    time_zone: str = ""
+
+
+class ProfileIn(Input):
+    """What a person may change of their own profile; a field left out stays."""
+
+    name: Annotated[str, text.kind(text.NAME, min_length=1, max_length=200)] | None = None
+    languages: Annotated[str, text.kind(text.LINE, max_length=200)] | None = None
+    #: An IANA zone (e.g. Australia/Sydney), or "" for the association's own.
+    time_zone: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+
+
+class OwnTokenIn(Input):
+    tenant: Annotated[str, msgspec.Meta(min_length=1, max_length=63)]
+    label: Annotated[str, text.kind(text.NAME, max_length=100)] = ""
+    expires_days: Annotated[int, msgspec.Meta(ge=1, le=3650)] | None = 90
+
+
+class OwnTokenOut(msgspec.Struct):
+    id: UUID
+    tenant: str
+    label: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+
+class InvitationIn(Input):
+    email: Email
+    role: Role = Role.MEMBER
+    name: PersonName = ""
+    expires_days: Annotated[int, msgspec.Meta(ge=1, le=90)] = 7
+
+
+class InvitationOut(msgspec.Struct):
+    """An invitation as its association sees it: the link's secret is only in the e-mail."""
+
+    id: UUID
+    email: str
+    role: str
+    created_at: datetime
+    expires_at: datetime
+    accepted_at: datetime | None
 
 
 class SignInIn(Input):

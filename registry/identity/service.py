@@ -179,4 +179,11 @@ async def me(person_id: UUID) -> MeOut:
             row["slug"], MembershipSummary(row["slug"], row["tenant_name"], [])
         )
         summary.roles.append(row["role"])
-    return MeOut(person.id, person.email, person.name, list(grouped.values()))
+    return MeOut(
+        person.id,
+        person.email,
+        person.name,
+        list(grouped.values()),
+        languages=person.languages,
+        time_zone=person.time_zone,
+    )

@@ -245,3 +245,36 @@ async def mark_all_read(scope: TenantScope, person_id: UUID, *, actor: Actor) ->
             {"marked": [None, unread]},
         )
     return unread
+
+
+async def queue_email(
+    tenant_id: UUID,
+    person_id: UUID,
+    address: str,
+    *,
+    kind: str,
+    subject: str,
+    body: str,
+    link: str | None = None,
+) -> None:
+    """Queue one e-mail with no inbox entry: for a person who is not (yet) a member,
+    such as an invitee, or about their account rather than the tenant (a password
+    reset). Runs inside the caller's write transaction, like `notify`."""
+    if current_engine().current_transaction.get() is None:
+        raise NotInTransaction("queue_email() runs inside the change's write_transaction()")
+    if link is not None and not link.startswith("/"):
+        raise ValueError(f"e-mail link {link!r} must be a path starting with '/'")
+    now = datetime.now(UTC)
+    await NotificationEmail.insert(
+        NotificationEmail(
+            tenant=tenant_id,
+            person=person_id,
+            to_address=address,
+            kind=kind,
+            subject=_clip(subject, SUBJECT_MAX),
+            body=_clip(body, BODY_MAX),
+            link=link,
+            created_at=now,
+            next_attempt_at=now,
+        )
+    )

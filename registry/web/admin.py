@@ -9,6 +9,7 @@ token cannot be undone, so each asks for confirmation on a page of its own.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import quote
 from uuid import UUID
@@ -56,11 +57,15 @@ class MemberPages(TenantPages):
         members, next_offset = await identity.list_members(
             scope, limit=MEMBERS_PAGE, offset=offset, role=role_filter
         )
+        from registry.invitations.service import list_invitations
+
         return await page(
             request,
             "members.html",
             title="Members and roles",
             members=members,
+            invitations=(await list_invitations(scope))[:MEMBERS_PAGE],
+            now=datetime.now(UTC),
             next_offset=next_offset,
             role_filter=role_filter.value if role_filter else "",
             role_choices=ROLE_CHOICES,
@@ -79,9 +84,15 @@ class MemberPages(TenantPages):
         role: Annotated[str | None, Parameter(max_length=32)] = None,
         added: Annotated[str | None, Parameter(max_length=254)] = None,
         removed: Annotated[str | None, Parameter(max_length=254)] = None,
+        invited: Annotated[str | None, Parameter(max_length=254)] = None,
     ) -> Template:
         notice = ""
-        if added:
+        if invited:
+            notice = (
+                f"An invitation is on its way to {invited}: the person becomes a member "
+                "when they accept it."
+            )
+        elif added:
             notice = f"{added} now holds the role."
         elif removed:
             notice = f"The role of {removed} was removed."
@@ -104,8 +115,14 @@ class MemberPages(TenantPages):
                 added = await identity.add_member(tenant_scope, email, role, name, actor=actor)
             except InvalidInput as exc:
                 errors[exc.field] = exc.message
-            except MustBeInvited as exc:
-                errors["email"] = exc.detail
+            except MustBeInvited:
+                from registry.invitations.service import invite
+
+                await invite(tenant_scope, email, role, name, actor=actor)
+                return Redirect(
+                    f"/t/{tenant_scope.slug}/admin/members?invited={quote(email)}",
+                    status_code=303,
+                )
             except Conflict as exc:
                 errors["role"] = exc.detail
             else:
@@ -117,6 +134,49 @@ class MemberPages(TenantPages):
             request,
             tenant_scope,
             form={"email": email, "role": role, "name": name},
+            errors=errors,
+            status=400,
+        )
+
+    @post("/invite", **allow(ADMINS), status_code=303)
+    async def invite(
+        self,
+        request: Request[Any, Any, Any],
+        tenant_scope: NamedDependency[TenantScope],
+        actor: NamedDependency[Actor],
+    ) -> Template | Redirect:
+        from registry.invitations.service import invite
+
+        form = await Form.read(request)
+        email, role, name = (
+            form.text("invite_email"),
+            form.text("invite_role"),
+            form.name("invite_name"),
+        )
+        errors: dict[str, str] = {}
+        if not email:
+            errors["invite_email"] = "Enter the person's e-mail address"
+        else:
+            try:
+                await invite(tenant_scope, email, role, name, actor=actor)
+            except InvalidInput as exc:
+                errors["invite_" + exc.field] = exc.message
+            except Conflict as exc:
+                errors["invite_email"] = exc.detail
+            else:
+                return Redirect(
+                    f"/t/{tenant_scope.slug}/admin/members?invited={quote(email)}",
+                    status_code=303,
+                )
+        return await self._render(
+            request,
+            tenant_scope,
+            form={
+                "role": Role.MEMBER.value,
+                "invite_email": email,
+                "invite_role": role,
+                "invite_name": name,
+            },
             errors=errors,
             status=400,
         )

@@ -7,7 +7,7 @@ from typing import Any
 from litestar.datastructures import CacheControlHeader
 from litestar.static_files import create_static_files_router
 
-from registry.web.account import AccountPages
+from registry.web.account import AccountPages, PasswordPages, SelfServicePages
 from registry.web.admin import MemberPages, SettingsPages, TokenPages
 from registry.web.audit_pages import AuditPages
 from registry.web.auth import PUBLIC
@@ -29,6 +29,8 @@ STATIC_FILES = create_static_files_router(
 
 ROUTES: list[Any] = [
     AccountPages,
+    PasswordPages,
+    SelfServicePages,
     DashboardPages,
     MemberPages,
     MemberRegisterPages,

@@ -203,6 +203,7 @@ def _error_page(request: Request[Any, Any, Any], status: int, message: str) -> R
         404: "Not found",
         405: "Not allowed",
         409: "That cannot be done now",
+        410: "This link can no longer be used",
         429: "Too many attempts",
     }
     return Template(

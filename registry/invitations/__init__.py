@@ -1,0 +1,1 @@
+"""Invitations: an association asks a person to take a role; the person accepts."""
