@@ -338,7 +338,7 @@ def _mount() -> None:
     """Command groups that live beside the capability they drive."""
     from registry.audit.cli import audit_group, bench_audit_command
     from registry.board.cli import bench_board_command, motions_group
-    from registry.invitations.cli import members_group
+    from registry.invitations.cli import invite_command
     from registry.matching.bench import bench_matching_command
     from registry.members.cli import members_group
     from registry.mentoring.bench import bench_intake_command
@@ -355,10 +355,10 @@ def _mount() -> None:
     main.add_command(screening_group)
     main.add_command(audit_group)
     main.add_command(mentoring_group)
+    members_group.add_command(invite_command)
     main.add_command(members_group)
     main.add_command(motions_group)
     main.add_command(mous_group)
-    main.add_command(members_group)
     main.add_command(notifications_group)
     main.add_command(participation_group)
     main.add_command(relationships_group)

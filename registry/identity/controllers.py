@@ -31,6 +31,7 @@ from registry.identity.schemas import (
     OwnTokenIn,
     OwnTokenOut,
     ProfileIn,
+    RegisterInvitationIn,
     SignInIn,
     SignInOut,
     TenantOut,
@@ -174,6 +175,27 @@ class TenantController(TenantRoutes):
             tenant_scope, data.email, data.role, data.name, actor=actor, days=data.expires_days
         )
         return invitation_out(issued.invitation)
+
+    @post(
+        "/invitations/register",
+        **allow([Role.ADMIN], 409),
+        summary="Invite every current member on the register who has no role here",
+        description=(
+            "Each current or financial record of the member register whose address holds "
+            "no role in the association, and has no invitation still open, is invited to "
+            "`role`; lapsed and resigned members are not. Answers the invitations sent."
+        ),
+    )
+    async def invite_register(
+        self,
+        tenant_scope: NamedDependency[TenantScope],
+        actor: NamedDependency[Actor],
+        data: JSONBody[RegisterInvitationIn],
+    ) -> list[InvitationOut]:
+        from registry.invitations.service import invite_register
+
+        issued = await invite_register(tenant_scope, data.role, actor=actor, days=data.expires_days)
+        return [invitation_out(i.invitation) for i in issued]
 
     @get("/invitations", **allow([Role.ADMIN]), summary="Invitations, newest first")
     async def list_invitations(

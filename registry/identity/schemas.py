@@ -134,6 +134,11 @@ class InvitationIn(Input):
     expires_days: Annotated[int, msgspec.Meta(ge=1, le=90)] = 7
 
 
+class RegisterInvitationIn(Input):
+    role: Role = Role.MEMBER
+    expires_days: Annotated[int, msgspec.Meta(ge=1, le=90)] = 7
+
+
 class InvitationOut(msgspec.Struct):
     """An invitation as its association sees it: the link's secret is only in the e-mail."""
 

@@ -6,40 +6,51 @@ from __future__ import annotations
 
 import click
 
-members_group = click.Group("members", help="An association's members: invitations.")
 
-
-@members_group.command("invite")
-@click.argument("email")
+@click.command("invite")
+@click.argument("email", required=False)
 @click.option("--tenant", "slug", required=True, help="The association's slug.")
+@click.option(
+    "--register",
+    "from_register",
+    is_flag=True,
+    help="Invite every current member on the register who has no role here yet.",
+)
 @click.option("--role", default="member", show_default=True, help="The role offered.")
 @click.option("--name", default="", help="The association's name for the member.")
 @click.option("--expires-days", type=int, default=7, show_default=True)
-def invite_command(email: str, slug: str, role: str, name: str, expires_days: int) -> None:
-    """Invite EMAIL to take ROLE in the association: an e-mail with a single-use link
-    is queued in the outbox. Prints the invitation's id and expiry (not the link)."""
+def invite_command(
+    email: str | None, slug: str, from_register: bool, role: str, name: str, expires_days: int
+) -> None:
+    """Invite EMAIL (or, with --register, every current or financial member on the
+    register without a role here and without an open invitation) to take ROLE: an
+    e-mail with a single-use link is queued in the outbox for each. Prints one line per
+    invitation with its expiry (never the link)."""
+    if from_register == bool(email):
+        raise click.UsageError("name one EMAIL, or give --register (not both)")
     from registry.audit.ledger import OPERATOR
     from registry.console import run
-    from registry.invitations.service import invite
+    from registry.invitations.service import invite, invite_register
     from tenants import text
     from tenants.scope import TenantScope
     from tenants.service import get_tenant
 
     async def go() -> None:
         tenant = await get_tenant(slug)
-        clean = text.clean(name, "name", text.NAME) if name else ""
-        issued = await invite(
-            TenantScope(tenant.id, tenant.slug),
-            email,
-            role,
-            clean,
-            actor=OPERATOR,
-            days=expires_days,
-        )
-        invitation = issued.invitation
-        click.echo(
-            f"{invitation.email}\t{slug}\t{invitation.role}\tinvited\t"
-            f"expires {invitation.expires_at:%Y-%m-%dT%H:%MZ}"
-        )
+        scope = TenantScope(tenant.id, tenant.slug)
+        if from_register:
+            issued = await invite_register(scope, role, actor=OPERATOR, days=expires_days)
+        else:
+            clean = text.clean(name, "name", text.NAME) if name else ""
+            assert email is not None
+            issued = [await invite(scope, email, role, clean, actor=OPERATOR, days=expires_days)]
+        for one in issued:
+            invitation = one.invitation
+            click.echo(
+                f"{invitation.email}\t{slug}\t{invitation.role}\tinvited\t"
+                f"expires {invitation.expires_at:%Y-%m-%dT%H:%MZ}"
+            )
+        if from_register:
+            click.echo(f"{len(issued)} invited from the register", err=True)
 
     run(go())

@@ -155,6 +155,33 @@ async def invite_many(
     return issued
 
 
+#: Register records in these states are invited; a lapsed or resigned member is not.
+INVITED_STATUSES = ("current", "financial")
+
+
+async def invite_register(
+    scope: TenantScope, role: str, *, actor: Actor, days: int = DEFAULT_DAYS
+) -> list[Issued]:
+    """Invite every current or financial member on the register who holds no role here
+    and has no invitation still open, so that running it again sends nothing twice."""
+    from registry.members.service import records_without_account
+
+    open_now = {
+        row["email"]
+        for row in await scope.rows(
+            "SELECT email FROM invitation WHERE tenant = {tenant}"
+            " AND accepted_at IS NULL AND expires_at > {}",
+            datetime.now(UTC),
+        )
+    }
+    people = [
+        (record.email, record.name)
+        for record in await records_without_account(scope)
+        if record.status in INVITED_STATUSES and record.email and record.email not in open_now
+    ]
+    return await invite_many(scope, people, role, actor=actor, days=days)
+
+
 async def list_invitations(scope: TenantScope) -> list[Invitation]:
     return await scope.objects(Invitation).order_by(Invitation.created_at, ascending=False)
 

@@ -10,7 +10,9 @@ import click
 
 from registry.console import run
 
-members_group = click.Group("members", help="The association's member register.")
+members_group = click.Group(
+    "members", help="The association's member register, and invitations to join."
+)
 
 
 def _summary(report: Any) -> list[str]:
