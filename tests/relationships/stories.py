@@ -254,6 +254,29 @@ async def refer(
     return await _act(api, world, request_id, "refer", Role.EXECUTIVE, body)
 
 
+async def refused_referral(api: httpx.AsyncClient, world: Any, request_id: str) -> str:
+    """Why the executive's referral of the request to the board is refused (409)."""
+    response = await api.post(
+        f"{base(world)}/relationship-requests/{request_id}/refer",
+        json={},
+        headers=world[Role.EXECUTIVE].headers,
+    )
+    detail: str = _ok(response, 409)["detail"]
+    return detail
+
+
+async def vote(
+    api: httpx.AsyncClient, world: Any, motion_id: str, choice: str = "for"
+) -> dict[str, Any]:
+    """The board member's vote on the motion, taken (200)."""
+    response = await api.put(
+        f"{base(world)}/motions/{motion_id}/vote",
+        json={"choice": choice},
+        headers=world[Role.BOARD].headers,
+    )
+    return _ok(response)
+
+
 async def adjudicate(
     api: httpx.AsyncClient, world: Any, case_id: str, outcome: str, reason: str = ""
 ) -> dict[str, Any]:

@@ -22,12 +22,7 @@ async def _approved_in_kind(api, world, name: str) -> dict:
     )
     await stories.complete_due_diligence(api, world, request["id"])
     request = await stories.refer(api, world, request["id"])
-    vote = await api.put(
-        f"{base(world)}/motions/{request['motion_id']}/vote",
-        json={"choice": "for"},
-        headers=world[Role.BOARD].headers,
-    )
-    assert vote.status_code == 200, vote.text
+    await stories.vote(api, world, request["motion_id"])
     request = await stories.get_request(api, world, request["id"])
     assert request["state"] == "approved"
     return request
@@ -145,12 +140,7 @@ async def test_a_review_put_to_the_board_continues_if_the_motion_carries(api, wo
     assert to_board.status_code == 200, to_board.text
     motion_id = to_board.json()["motion_id"]
     assert motion_id and to_board.json()["outcome"] == ""
-    vote = await api.put(
-        f"{base(world)}/motions/{motion_id}/vote",
-        json={"choice": "for"},
-        headers=world[Role.BOARD].headers,
-    )
-    assert vote.status_code == 200, vote.text
+    await stories.vote(api, world, motion_id)
     request = await stories.get_request(api, world, request["id"])
     assert request["state"] == "approved"
     assert "the relationship continues" in request["reviews"][0]["outcome"]
