@@ -21,10 +21,12 @@ screening tests do the same) so that it knows what it screens against.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from policies import preset_text
 from policies.subjects import NON_DISCRIMINATION_GROUNDS
@@ -66,6 +68,27 @@ async def load_list(source: str, path: Path) -> str:
     version = parse_list(source, path)
     result = await store.import_version(version)
     return result.version.version
+
+
+@pytest.fixture
+async def un_2026(database: str) -> AsyncIterator[str]:
+    """Only the UN list of 2026-02-27 is stored while the test runs (a fixture: the
+    rooms' conftest.py import it)."""
+    await clear_lists()
+    yield await load_list("un", UN_2026)
+    await clear_lists()
+
+
+async def board_world(factory: Any, api: httpx.AsyncClient, prefix: str) -> Any:
+    """A tenant with the partner policy (alia-international on the UN list) and a
+    board of three directors (`world.directors`)."""
+    world = await factory.tenant(prefix)
+    await use_partner_policy(api, world)
+    world.directors = [world[Role.BOARD]] + [
+        await factory.party(world.tenant, Role.BOARD, f"director{n}.{world.slug}@example.org")
+        for n in (1, 2)
+    ]
+    return world
 
 
 def partner_policy_document(lists: tuple[str, ...] = ("un",)) -> str:
