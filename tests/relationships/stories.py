@@ -320,6 +320,19 @@ async def get_request(
     return _ok(response)
 
 
+async def approved(
+    api: httpx.AsyncClient, world: Any, partner_id: str, **fields: Any
+) -> dict[str, Any]:
+    """A request taken through due diligence to the board, which carries it."""
+    request = await submitted_and_received(api, world, partner_id, **fields)
+    await complete_due_diligence(api, world, request["id"])
+    request = await refer(api, world, request["id"])
+    await vote(api, world, request["motion_id"])
+    request = await get_request(api, world, request["id"])
+    assert request["state"] == "approved", request["outcome_reason"]
+    return request
+
+
 async def submitted_and_received(
     api: httpx.AsyncClient, world: Any, partner_id: str, **fields: Any
 ) -> dict[str, Any]:

@@ -17,15 +17,9 @@ from tests.relationships.stories import base
 
 async def _approved_in_kind(api, world, name: str) -> dict:
     partner = await stories.create_partner(api, world, name=name, country="PG")
-    request = await stories.submitted_and_received(
+    return await stories.approved(
         api, world, partner["id"], kind="in_kind_support", title="Volunteer cataloguing support"
     )
-    await stories.complete_due_diligence(api, world, request["id"])
-    request = await stories.refer(api, world, request["id"])
-    await stories.vote(api, world, request["motion_id"])
-    request = await stories.get_request(api, world, request["id"])
-    assert request["state"] == "approved"
-    return request
 
 
 async def _decide(api, world, request_id: str, body: dict, role: Role = Role.COORDINATOR):
