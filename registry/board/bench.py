@@ -17,7 +17,7 @@ approval to the board, then measures through the service (no HTTP):
 
 An MOU goes to the board only with every party clear (`registry.clearance`), so the
 bench partner's screening and due diligence are written straight into the tables
-(`_cleared_partner`): the bench measures votes, not screening.
+(`cleared_partner`): the bench measures votes, not screening.
 
     python -m registry.board.bench DIRECTORS     (the worker; prints JSON)
 """
@@ -94,9 +94,15 @@ def _ms(seconds: float) -> float:
     return round(seconds * 1000, 2)
 
 
-async def _cleared_partner(scope: Any) -> uuid.UUID:
-    """A partner screened clean on the policy's lists, with an approved relationship
-    request whose findings the policy engine accepts."""
+async def cleared_partner(
+    scope: Any, name: str = "Bench Partner", country: str = "FJ"
+) -> uuid.UUID:
+    """A partner whose due diligence is done, so that an MOU with it may go to the
+    board: screened clean against every list the tenant's partner policy requires,
+    and an approved relationship request whose findings (decided by the policy engine)
+    are all satisfactory. Written straight into the tables: the bench measures votes,
+    and the board's and the register's tests (tests/board/support.py) are about votes
+    and states; the way there through the API is tested in tests/relationships."""
     from policies.subjects import NON_DISCRIMINATION_GROUNDS
     from registry.relationships import cases, diligence
     from registry.relationships.tables import (
@@ -108,12 +114,12 @@ async def _cleared_partner(scope: Any) -> uuid.UUID:
     from tenants import clock
 
     partner = await scope.create(
-        PartnerOrganisation, name="Bench Partner", country="FJ", kind="library_association"
+        PartnerOrganisation, name=name, country=country, kind="library_association"
     )
     partner_id = uuid.UUID(str(partner.id))
     policy = await diligence.partner_policy(scope)
-    assert policy is not None
-    versions = [f"{source}@bench" for source in policy.required_lists]
+    assert policy is not None, "store the partner policy first"
+    versions = [f"{source}@seeded" for source in policy.required_lists]
     run = await scope.create(
         RelationshipScreeningRun,
         trigger="manual",
@@ -124,12 +130,14 @@ async def _cleared_partner(scope: Any) -> uuid.UUID:
         RelationshipScreeningResult,
         run=run.id,
         partner=partner_id,
-        subject_name="Bench Partner",
+        subject_name=name,
         status="clear",
     )
     day = await clock.today(scope)
     findings: dict[str, dict[str, Any]] = {
-        "non_discrimination": {"details": {"grounds": list(NON_DISCRIMINATION_GROUNDS)}},
+        "non_discrimination": {
+            "details": {"grounds": list(NON_DISCRIMINATION_GROUNDS), "attested_on": str(day)}
+        },
         "reputation": {
             "details": {"result": "satisfactory", "assessed_on": str(day)},
             "attested_by": None,
@@ -139,20 +147,22 @@ async def _cleared_partner(scope: Any) -> uuid.UUID:
     screening = await cases.screening_state(scope, partner_id, policy.required_lists)
     subject = diligence.subject_for(
         {"kind": "in_kind_support", "state": "approved"},
-        {"name": "Bench Partner", "country": "FJ"},
+        {"name": name, "country": country},
         findings,
         screening,
     )
     decision = diligence.decide(policy, subject, day)
+    assert not diligence.waiting_for(decision) and not diligence.refusals(decision)
     await scope.create(
         RelationshipRequest,
         partner=partner_id,
         state="approved",
         kind="in_kind_support",
-        title="Bench support",
+        title=f"Support for {name}",
         raised_as="coordinator",
         decision=decision.to_json(),
         submitted_at=clock.utc_now(),
+        decided_at=clock.utc_now(),
     )
     return partner_id
 
@@ -183,7 +193,7 @@ async def _work(directors: int) -> dict[str, Any]:
         for n in range(directors)
     ]
     await create_policy(scope, "international", preset="alia-international", actor=OPERATOR)
-    partner = await _cleared_partner(scope)
+    partner = await cleared_partner(scope)
     chair = Actor(person_id=executive.person.id, roles=("executive",), request_id="bench")
     motions = []
     for n in range(2):

@@ -635,16 +635,7 @@ async def partner_cases(scope: TenantScope, partner_id: UUID) -> list[dict[str, 
 
 
 async def case_row(scope: TenantScope, case_id: UUID | str) -> dict[str, Any]:
-    try:
-        oid = as_uuid(case_id)
-    except ValueError:
-        raise NotFound(f"no screening case {case_id}") from None
-    row: dict[str, Any] | None = (
-        await scope.select(ScreeningCase).where(ScreeningCase.id == oid).first()
-    )
-    if row is None:
-        raise NotFound(f"no screening case {oid}")
-    return row
+    return await records.row_by_id(scope, ScreeningCase, case_id, "screening case")
 
 
 async def get_case(scope: TenantScope, case_id: UUID | str) -> CaseOut:

@@ -147,16 +147,7 @@ def summary(row: dict[str, Any]) -> PartnerSummary:
 
 async def partner_row(scope: TenantScope, partner_id: UUID | str) -> dict[str, Any]:
     """The partner's row; NotFound for an unknown id or another tenant's partner."""
-    try:
-        oid = as_uuid(partner_id)
-    except ValueError:
-        raise NotFound(f"no partner {partner_id}") from None
-    row: dict[str, Any] | None = (
-        await scope.select(PartnerOrganisation).where(PartnerOrganisation.id == oid).first()
-    )
-    if row is None:
-        raise NotFound(f"no partner {oid}")
-    return row
+    return await records.row_by_id(scope, PartnerOrganisation, partner_id, "partner")
 
 
 async def officer_rows(

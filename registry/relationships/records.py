@@ -7,13 +7,17 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
+from uuid import UUID
 
 import msgspec
 import pycountry
+from piccolo.table import Table
 
 from registry.audit.ledger import Actor, lock_head
+from registry.relationships.tables import RelationshipRequest
 from tenants import clock
-from tenants.errors import InvalidInput
+from tenants.database import as_uuid
+from tenants.errors import InvalidInput, NotFound
 from tenants.roles import Role
 from tenants.scope import TenantScope
 from tenants.validation import check_country, check_text
@@ -30,6 +34,27 @@ READ_ALL = frozenset(
         Role.BOARD.value,
     }
 )
+
+
+async def row_by_id(
+    scope: TenantScope, table: type[Table], object_id: UUID | str, noun: str
+) -> dict[str, Any]:
+    """The tenant's row of `table` with this id; NotFound naming the `noun` for an id
+    that is malformed, unknown or another tenant's."""
+    try:
+        oid = as_uuid(object_id)
+    except ValueError:
+        raise NotFound(f"no {noun} {object_id}") from None
+    row: dict[str, Any] | None = (
+        await scope.select(table).where(table._meta.primary_key == oid).first()
+    )
+    if row is None:
+        raise NotFound(f"no {noun} {oid}")
+    return row
+
+
+async def request_row(scope: TenantScope, request_id: UUID | str) -> dict[str, Any]:
+    return await row_by_id(scope, RelationshipRequest, request_id, "relationship request")
 
 
 def dumps(value: Any) -> str:

@@ -93,19 +93,6 @@ async def review_rows(scope: TenantScope, request_id: UUID) -> list[dict[str, An
     return rows
 
 
-async def _request(scope: TenantScope, request_id: UUID | str) -> dict[str, Any]:
-    try:
-        oid = as_uuid(request_id)
-    except ValueError:
-        raise NotFound(f"no relationship request {request_id}") from None
-    row: dict[str, Any] | None = (
-        await scope.select(RelationshipRequest).where(RelationshipRequest.id == oid).first()
-    )
-    if row is None:
-        raise NotFound(f"no relationship request {oid}")
-    return row
-
-
 def _pending(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The review not yet decided (or put to the board and not yet decided)."""
     for row in rows:
@@ -160,7 +147,7 @@ def _check_approved(request: dict[str, Any]) -> None:
 
 
 async def list_reviews(scope: TenantScope, request_id: UUID | str) -> list[RelationshipReviewOut]:
-    request = await _request(scope, request_id)
+    request = await records.request_row(scope, request_id)
     return [review_out(r) for r in await review_rows(scope, as_uuid(request["id"]))]
 
 
@@ -170,7 +157,7 @@ async def start_review(
     """Open the relationship's review now (the daily job opens it when due)."""
     async with write_transaction():
         await records.serialise(scope)
-        request = await _request(scope, request_id)
+        request = await records.request_row(scope, request_id)
         _check_approved(request)
         rows = await review_rows(scope, as_uuid(request["id"]))
         pending = _pending(rows)
@@ -255,7 +242,7 @@ async def decide_review(
         raise InvalidInput("closes_at", "a time with its offset, e.g. 2026-12-01T09:00:00Z")
     async with write_transaction():
         await records.serialise(scope)
-        request = await _request(scope, request_id)
+        request = await records.request_row(scope, request_id)
         _check_approved(request)
         review = _pending(await review_rows(scope, as_uuid(request["id"])))
         if review is None or review["decision"] is not None:
@@ -339,7 +326,7 @@ async def on_review_motion_decided(
     scope: TenantScope, *, subject_id: UUID, motion_id: UUID, carried: bool, actor: Actor
 ) -> None:
     review = await _review_row(scope, subject_id)
-    request = await _request(scope, review["request"])
+    request = await records.request_row(scope, review["request"])
     motion = await get_motion(scope, motion_id)
     if not carried and not motion.tally.quorate:
         # The board decided nothing: the review is open again, to be decided anew.
@@ -399,7 +386,7 @@ async def open_due_reviews(
             continue
         async with write_transaction():
             await records.serialise(scope)
-            request = await _request(scope, row["id"])
+            request = await records.request_row(scope, row["id"])
             due = as_date(request["next_review_due"])
             if request["state"] != states.APPROVED or due is None or due > day:
                 continue  # changed meanwhile

@@ -32,7 +32,7 @@ from registry.board.service import get_motion, latest_motion, on_motion_decided,
 from registry.notifications.service import notify, people_with_role
 from registry.relationships import cases, diligence, findings, records, reviews, states
 from registry.relationships.partners import partner_row, summary
-from registry.relationships.records import dumps, is_staff, loads, now, reads_all
+from registry.relationships.records import dumps, is_staff, loads, now, reads_all, request_row
 from registry.relationships.schemas import (
     AttestationIn,
     AttestationOut,
@@ -70,19 +70,6 @@ MAX_PERSONNEL = 100
 
 
 # --- reading ----------------------------------------------------------------------------
-
-
-async def request_row(scope: TenantScope, request_id: UUID | str) -> dict[str, Any]:
-    try:
-        oid = as_uuid(request_id)
-    except ValueError:
-        raise NotFound(f"no relationship request {request_id}") from None
-    row: dict[str, Any] | None = (
-        await scope.select(RelationshipRequest).where(RelationshipRequest.id == oid).first()
-    )
-    if row is None:
-        raise NotFound(f"no relationship request {oid}")
-    return row
 
 
 def _check_visible(row: dict[str, Any], actor: Actor) -> None:

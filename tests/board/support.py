@@ -15,11 +15,11 @@ import httpx
 
 from policies import preset_text
 from registry.audit.ledger import OPERATOR
+from registry.board.bench import cleared_partner
 from registry.policies.service import create_policy
 from tenants.roles import Role
 from tenants.scope import TenantScope
 from tests.factories import Party, TenantFactory, TenantWorld
-from tests.mous.world import seed_cleared_partner
 
 #: The sha256 of a signed MOU document (the register keeps the hash, not the file).
 SHA256_OF_SIGNED_PDF = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
@@ -50,7 +50,7 @@ async def board_of(
     """A tenant whose board has `size` directors (the factory's one and more), with a
     stored policy from `preset` (quorum half the board, simple majority; bound to the
     UN list alone, as the relationships stories are) and a partner whose due diligence
-    is done (`seed_cleared_partner`)."""
+    is done (`registry.board.bench.cleared_partner`)."""
     world = await factory.tenant(prefix)
     directors = [world[Role.BOARD]]
     for n in range(1, size):
@@ -64,7 +64,7 @@ async def board_of(
         document=preset_text(preset).replace('lists = ["un", "dfat"]', 'lists = ["un"]'),
         actor=OPERATOR,
     )
-    return Board(world, directors, await seed_cleared_partner(scope))
+    return Board(world, directors, await cleared_partner(scope, "Pacific Library Association"))
 
 
 def mou_body(partner_id: UUID, **changes: Any) -> dict[str, Any]:

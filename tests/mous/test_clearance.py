@@ -17,10 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import AsyncIterator
 from datetime import date
-
-import pytest
 
 from tenants.roles import Role
 from tests.board.support import (
@@ -35,26 +32,6 @@ from tests.mous.world import seed_partner
 from tests.relationships import stories
 from tests.web.helpers import browser_for
 from tests.web.relationships.world import text_of
-
-
-@pytest.fixture
-async def un_2026(database: str) -> AsyncIterator[str]:
-    await stories.clear_lists()
-    yield await stories.load_list("un", stories.UN_2026)
-    await stories.clear_lists()
-
-
-@pytest.fixture
-async def world(factory, api):
-    """A tenant with the partner policy (alia-international on the UN list) and a
-    board of three directors."""
-    world = await factory.tenant("clear")
-    await stories.use_partner_policy(api, world)
-    world.directors = [world[Role.BOARD]] + [
-        await factory.party(world.tenant, Role.BOARD, f"director{n}.{world.slug}@example.org")
-        for n in (1, 2)
-    ]
-    return world
 
 
 def ok(response, status=200):

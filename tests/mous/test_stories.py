@@ -11,10 +11,7 @@ steps (tests/relationships/stories.py) and the board's and the register's routes
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from datetime import date, timedelta
-
-import pytest
 
 from policies.dates import add_months
 from registry.mous.service import active_mou_partner_ids
@@ -23,27 +20,6 @@ from tenants.scope import TenantScope
 from tests.board.support import SHA256_OF_SIGNED_PDF, accord, mou_body
 from tests.mous.world import seed_partner
 from tests.relationships import stories
-
-
-@pytest.fixture
-async def un_2026(database: str) -> AsyncIterator[str]:
-    """Only the UN list of 2026-02-27 is stored while the story runs."""
-    await stories.clear_lists()
-    yield await stories.load_list("un", stories.UN_2026)
-    await stories.clear_lists()
-
-
-@pytest.fixture
-async def world(factory, api):
-    """A tenant with the partner policy (alia-international on the UN list) and a
-    board of three directors."""
-    world = await factory.tenant("story")
-    await stories.use_partner_policy(api, world)
-    world.directors = [world[Role.BOARD]] + [
-        await factory.party(world.tenant, Role.BOARD, f"director{n}.{world.slug}@example.org")
-        for n in (1, 2)
-    ]
-    return world
 
 
 def ok(response, status=200):

@@ -5,19 +5,11 @@ there through the board is tested in tests/mous."""
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from uuid import UUID
 
-from policies.subjects import NON_DISCRIMINATION_GROUNDS
 from registry.mous.tables import Mou, MouParty, MouReview
-from registry.relationships import cases, diligence
-from registry.relationships.tables import (
-    PartnerOrganisation,
-    RelationshipRequest,
-    RelationshipScreeningResult,
-    RelationshipScreeningRun,
-)
+from registry.relationships.tables import PartnerOrganisation
 from tenants.scope import TenantScope
 
 
@@ -28,64 +20,6 @@ async def seed_partner(
         PartnerOrganisation, name=name, country=country, kind="library_association"
     )
     return UUID(str(partner.id))
-
-
-async def seed_cleared_partner(
-    scope: TenantScope, name: str = "Pacific Library Association", country: str = "FJ"
-) -> UUID:
-    """A partner whose due diligence is done, so that an MOU with it may go to the
-    board: screened clean against every list the tenant's partner policy requires,
-    and an approved relationship request whose findings (decided by the policy engine)
-    are all satisfactory. Written straight into the tables: the board's and the
-    register's tests are about votes and states; the way there through the API is
-    tested in tests/relationships and tests/mous/test_clearance.py."""
-    partner_id = await seed_partner(scope, name, country)
-    policy = await diligence.partner_policy(scope)
-    assert policy is not None, "seed the partner policy first"
-    versions = [f"{source}@seeded" for source in policy.required_lists]
-    run = await scope.create(
-        RelationshipScreeningRun,
-        trigger="manual",
-        list_versions=json.dumps(versions),
-        status="clear",
-    )
-    await scope.create(
-        RelationshipScreeningResult,
-        run=run.id,
-        partner=partner_id,
-        subject_name=name,
-        status="clear",
-    )
-    today = date.today()
-    findings = {
-        "non_discrimination": {
-            "details": {"grounds": list(NON_DISCRIMINATION_GROUNDS), "attested_on": str(today)}
-        },
-        "reputation": {
-            "details": {"result": "satisfactory", "assessed_on": str(today)},
-            "attested_by": None,
-        },
-        "personnel": {"details": {"staff": 1, "members": 1}},
-    }
-    request = {"kind": "in_kind_support", "state": "approved"}
-    screening = await cases.screening_state(scope, partner_id, policy.required_lists)
-    subject = diligence.subject_for(
-        request, {"name": name, "country": country}, findings, screening
-    )
-    decision = diligence.decide(policy, subject, today)
-    assert not diligence.waiting_for(decision) and not diligence.refusals(decision)
-    await scope.create(
-        RelationshipRequest,
-        partner=partner_id,
-        state="approved",
-        kind="in_kind_support",
-        title=f"Support for {name}",
-        raised_as="coordinator",
-        decision=decision.to_json(),
-        submitted_at=datetime.now(UTC),
-        decided_at=datetime.now(UTC),
-    )
-    return partner_id
 
 
 async def seed_mou(scope: TenantScope) -> tuple[UUID, UUID]:

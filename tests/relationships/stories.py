@@ -21,10 +21,12 @@ screening tests do the same) so that it knows what it screens against.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from policies import preset_text
 from policies.subjects import NON_DISCRIMINATION_GROUNDS
@@ -66,6 +68,27 @@ async def load_list(source: str, path: Path) -> str:
     version = parse_list(source, path)
     result = await store.import_version(version)
     return result.version.version
+
+
+@pytest.fixture
+async def un_2026(database: str) -> AsyncIterator[str]:
+    """Only the UN list of 2026-02-27 is stored while the test runs (a fixture: the
+    rooms' conftest.py import it)."""
+    await clear_lists()
+    yield await load_list("un", UN_2026)
+    await clear_lists()
+
+
+async def board_world(factory: Any, api: httpx.AsyncClient, prefix: str) -> Any:
+    """A tenant with the partner policy (alia-international on the UN list) and a
+    board of three directors (`world.directors`)."""
+    world = await factory.tenant(prefix)
+    await use_partner_policy(api, world)
+    world.directors = [world[Role.BOARD]] + [
+        await factory.party(world.tenant, Role.BOARD, f"director{n}.{world.slug}@example.org")
+        for n in (1, 2)
+    ]
+    return world
 
 
 def partner_policy_document(lists: tuple[str, ...] = ("un",)) -> str:
@@ -254,6 +277,29 @@ async def refer(
     return await _act(api, world, request_id, "refer", Role.EXECUTIVE, body)
 
 
+async def refused_referral(api: httpx.AsyncClient, world: Any, request_id: str) -> str:
+    """Why the executive's referral of the request to the board is refused (409)."""
+    response = await api.post(
+        f"{base(world)}/relationship-requests/{request_id}/refer",
+        json={},
+        headers=world[Role.EXECUTIVE].headers,
+    )
+    detail: str = _ok(response, 409)["detail"]
+    return detail
+
+
+async def vote(
+    api: httpx.AsyncClient, world: Any, motion_id: str, choice: str = "for"
+) -> dict[str, Any]:
+    """The board member's vote on the motion, taken (200)."""
+    response = await api.put(
+        f"{base(world)}/motions/{motion_id}/vote",
+        json={"choice": choice},
+        headers=world[Role.BOARD].headers,
+    )
+    return _ok(response)
+
+
 async def adjudicate(
     api: httpx.AsyncClient, world: Any, case_id: str, outcome: str, reason: str = ""
 ) -> dict[str, Any]:
@@ -272,6 +318,19 @@ async def get_request(
         f"{base(world)}/relationship-requests/{request_id}", headers=world[role].headers
     )
     return _ok(response)
+
+
+async def approved(
+    api: httpx.AsyncClient, world: Any, partner_id: str, **fields: Any
+) -> dict[str, Any]:
+    """A request taken through due diligence to the board, which carries it."""
+    request = await submitted_and_received(api, world, partner_id, **fields)
+    await complete_due_diligence(api, world, request["id"])
+    request = await refer(api, world, request["id"])
+    await vote(api, world, request["motion_id"])
+    request = await get_request(api, world, request["id"])
+    assert request["state"] == "approved", request["outcome_reason"]
+    return request
 
 
 async def submitted_and_received(

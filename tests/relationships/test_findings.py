@@ -209,26 +209,12 @@ async def test_a_motion_that_lapses_for_lack_of_quorum_leaves_the_request_referr
     # A new motion can open, and the board decides it.
     request = await stories.refer(api, world, request["id"])
     assert request["state"] == "referred" and request["motion_id"] != first
-    twice = await api.post(
-        f"{base(world)}/relationship-requests/{request['id']}/refer",
-        json={},
-        headers=world[Role.EXECUTIVE].headers,
-    )
-    assert twice.status_code == 409 and "still open" in twice.json()["detail"]
-    vote = await api.put(
-        f"{base(world)}/motions/{request['motion_id']}/vote",
-        json={"choice": "for"},
-        headers=world[Role.BOARD].headers,
-    )
-    assert vote.status_code == 200, vote.text
+    twice = await stories.refused_referral(api, world, request["id"])
+    assert "still open" in twice
+    await stories.vote(api, world, request["motion_id"])
     request = await stories.get_request(api, world, request["id"])
     assert request["state"] == "approved"
-    again = await api.post(
-        f"{base(world)}/relationship-requests/{request['id']}/refer",
-        json={},
-        headers=world[Role.EXECUTIVE].headers,
-    )
-    assert again.status_code == 409
+    await stories.refused_referral(api, world, request["id"])
 
 
 async def test_a_lost_vote_still_rejects(api, world, un_2026):
@@ -236,17 +222,7 @@ async def test_a_lost_vote_still_rejects(api, world, un_2026):
     request = await stories.submitted_and_received(api, world, partner["id"])
     await stories.complete_due_diligence(api, world, request["id"])
     request = await stories.refer(api, world, request["id"])
-    vote = await api.put(
-        f"{base(world)}/motions/{request['motion_id']}/vote",
-        json={"choice": "against"},
-        headers=world[Role.BOARD].headers,
-    )
-    assert vote.status_code == 200
+    await stories.vote(api, world, request["motion_id"], "against")
     request = await stories.get_request(api, world, request["id"])
     assert request["state"] == "rejected"
-    refused = await api.post(
-        f"{base(world)}/relationship-requests/{request['id']}/refer",
-        json={},
-        headers=world[Role.EXECUTIVE].headers,
-    )
-    assert refused.status_code == 409
+    await stories.refused_referral(api, world, request["id"])

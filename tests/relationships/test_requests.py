@@ -205,12 +205,7 @@ async def test_nothing_is_cleared_without_a_list(api, world):
         request = await stories.submitted_and_received(api, world, partner["id"])
         assert request["state"] == "screening"
         assert request["clearance"]["status"] == "not_cleared"
-        refer = await api.post(
-            f"{base(world)}/relationship-requests/{request['id']}/refer",
-            json={},
-            headers=world[Role.EXECUTIVE].headers,
-        )
-        assert refer.status_code == 409
+        await stories.refused_referral(api, world, request["id"])
         await stories.load_list("un", stories.UN_2026)
         rescreen = await _post(api, world, "/screening-cases/rescreen", None)
         assert rescreen.status_code == 200, rescreen.text
@@ -259,15 +254,6 @@ async def test_the_executive_declines_and_the_register_exports(api, world, un_20
     assert member.status_code == 403
 
 
-async def _vote(api, world, motion_id: str, choice: str) -> None:
-    response = await api.put(
-        f"{base(world)}/motions/{motion_id}/vote",
-        json={"choice": choice},
-        headers=world[Role.BOARD].headers,
-    )
-    assert response.status_code == 200, response.text
-
-
 async def test_a_lost_motion_rejects_and_a_case_opened_while_referred_holds_approval(
     api, world, un_2026
 ):
@@ -275,7 +261,7 @@ async def test_a_lost_motion_rejects_and_a_case_opened_while_referred_holds_appr
     request = await stories.submitted_and_received(api, world, lost["id"])
     await stories.complete_due_diligence(api, world, request["id"])
     request = await stories.refer(api, world, request["id"])
-    await _vote(api, world, request["motion_id"], "against")
+    await stories.vote(api, world, request["motion_id"], "against")
     request = await stories.get_request(api, world, request["id"])
     assert request["state"] == "rejected"
     assert request["outcome_reason"] == f"the board did not carry motion {request['motion_id']}"
@@ -297,7 +283,7 @@ async def test_a_lost_motion_rejects_and_a_case_opened_while_referred_holds_appr
     request = await stories.get_request(api, world, request["id"])
     assert request["state"] == "referred" and request["clearance"]["status"] == "held"
 
-    await _vote(api, world, request["motion_id"], "for")
+    await stories.vote(api, world, request["motion_id"], "for")
     request = await stories.get_request(api, world, request["id"])
     assert request["state"] == "referred"  # carried, but approval waits for the case
     assert "carried; approval waits" in request["outcome_reason"]

@@ -17,20 +17,9 @@ from tests.relationships.stories import base
 
 async def _approved_in_kind(api, world, name: str) -> dict:
     partner = await stories.create_partner(api, world, name=name, country="PG")
-    request = await stories.submitted_and_received(
+    return await stories.approved(
         api, world, partner["id"], kind="in_kind_support", title="Volunteer cataloguing support"
     )
-    await stories.complete_due_diligence(api, world, request["id"])
-    request = await stories.refer(api, world, request["id"])
-    vote = await api.put(
-        f"{base(world)}/motions/{request['motion_id']}/vote",
-        json={"choice": "for"},
-        headers=world[Role.BOARD].headers,
-    )
-    assert vote.status_code == 200, vote.text
-    request = await stories.get_request(api, world, request["id"])
-    assert request["state"] == "approved"
-    return request
 
 
 async def _decide(api, world, request_id: str, body: dict, role: Role = Role.COORDINATOR):
@@ -145,12 +134,7 @@ async def test_a_review_put_to_the_board_continues_if_the_motion_carries(api, wo
     assert to_board.status_code == 200, to_board.text
     motion_id = to_board.json()["motion_id"]
     assert motion_id and to_board.json()["outcome"] == ""
-    vote = await api.put(
-        f"{base(world)}/motions/{motion_id}/vote",
-        json={"choice": "for"},
-        headers=world[Role.BOARD].headers,
-    )
-    assert vote.status_code == 200, vote.text
+    await stories.vote(api, world, motion_id)
     request = await stories.get_request(api, world, request["id"])
     assert request["state"] == "approved"
     assert "the relationship continues" in request["reviews"][0]["outcome"]

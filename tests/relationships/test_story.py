@@ -89,13 +89,8 @@ async def test_pacific_request_is_screened_clean_prioritised_and_referred(api, w
     missing = " ".join(request["due_diligence"]["missing"])
     assert "not attested" in missing and "reputation" in missing
 
-    early = await api.post(
-        f"{base(world)}/relationship-requests/{request['id']}/refer",
-        json={},
-        headers=world[Role.EXECUTIVE].headers,
-    )
-    assert early.status_code == 409
-    assert "due diligence is not complete" in early.json()["detail"]
+    early = await stories.refused_referral(api, world, request["id"])
+    assert "due diligence is not complete" in early
 
     request = await stories.complete_due_diligence(api, world, request["id"])
     assert request["due_diligence"] == {"complete": True, "missing": []}
@@ -121,12 +116,7 @@ async def test_pacific_request_is_screened_clean_prioritised_and_referred(api, w
     assert again.json()["detail"].startswith("cannot submit a request that is referred")
 
     # The board carries the motion: nothing holds or blocks it, so it is approved.
-    vote = await api.put(
-        f"{base(world)}/motions/{request['motion_id']}/vote",
-        json={"choice": "for"},
-        headers=world[Role.BOARD].headers,
-    )
-    assert vote.status_code == 200, vote.text
+    await stories.vote(api, world, request["motion_id"])
     request = await stories.get_request(api, world, request["id"])
     assert request["state"] == "approved" and request["decided_at"]
     assert request["outcome_reason"] == f"the board carried motion {request['motion_id']}"
@@ -168,12 +158,8 @@ async def test_un_listed_officer_holds_then_blocks_whatever_the_vote(api, world,
     scope = TenantScope(world.tenant.id, world.slug)
     assert "await" in (await request_clearance(scope, request["id"]) or "")
 
-    held = await api.post(
-        f"{base(world)}/relationship-requests/{request['id']}/refer",
-        json={},
-        headers=world[Role.EXECUTIVE].headers,
-    )
-    assert held.status_code == 409 and "screening" in held.json()["detail"]
+    held = await stories.refused_referral(api, world, request["id"])
+    assert "screening" in held
 
     # Nobody but a coordinator adjudicates; a false positive needs a reason.
     refused = await api.post(
@@ -210,13 +196,8 @@ async def test_un_listed_officer_holds_then_blocks_whatever_the_vote(api, world,
 
     # A blocked request is not put to the board at all, its findings complete or not.
     await stories.complete_due_diligence(api, world, request["id"])
-    blocked = await api.post(
-        f"{base(world)}/relationship-requests/{request['id']}/refer",
-        json={},
-        headers=world[Role.EXECUTIVE].headers,
-    )
-    assert blocked.status_code == 409
-    assert "Kivu" in blocked.json()["detail"] and "blocked" in blocked.json()["detail"]
+    blocked = await stories.refused_referral(api, world, request["id"])
+    assert "Kivu" in blocked and "blocked" in blocked
     request = await stories.get_request(api, world, request["id"])
     assert request["state"] == "due_diligence" and request["motion_id"] is None
 

@@ -11,6 +11,7 @@ next to the field it names.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -48,7 +49,7 @@ from registry.web.forms import Form
 from registry.web.relationships.common import lines, people, to_struct, trail, values
 from registry.web.rendering import page
 from registry.web.tenancy import WEB_TENANT_PATH, TenantPages
-from tenants.errors import Conflict, InvalidInput, NotFound
+from tenants.errors import AccordError, Conflict, InvalidInput, NotFound
 from tenants.roles import Role
 from tenants.scope import TenantScope
 
@@ -497,6 +498,50 @@ class RequestPages(TenantPages):
             notice=notices.get(done or "", ""),
         )
 
+    async def _carry_out(
+        self,
+        request: Request[Any, Any, Any],
+        scope: TenantScope,
+        caller: Caller,
+        actor: Actor,
+        request_id: UUID,
+        change: Awaitable[object] | None,
+        done: str,
+        *,
+        errors: dict[str, str] | None = None,
+        form: dict[str, Any] | None = None,
+        field: Callable[[str], str] = lambda name: name,
+        refused: tuple[type[AccordError], ...] = (Conflict,),
+    ) -> Template | Redirect:
+        """Make a change to the request: back to its page at `done` (the notice, and
+        the anchor after it), or the page again with the form, what the service refused
+        next to the field it names (400) or its refusal (409). `change` is None when the
+        form itself was refused (`errors`)."""
+        errors = {} if errors is None else errors
+        refusal = ""
+        if change is not None:
+            try:
+                await change
+            except InvalidInput as exc:
+                errors[field(exc.field)] = exc.message
+            except refused as exc:
+                refusal = exc.detail
+            else:
+                return Redirect(
+                    f"/t/{scope.slug}/requests/{request_id}?done={done}", status_code=303
+                )
+        return await self._detail(
+            request,
+            scope,
+            caller,
+            actor,
+            request_id,
+            errors=errors,
+            form=form,
+            refusal=refusal,
+            status=409 if refusal else 400,
+        )
+
     async def _transition(
         self,
         request: Request[Any, Any, Any],
@@ -507,16 +552,9 @@ class RequestPages(TenantPages):
         name: str,
     ) -> Template | Redirect:
         await service.get_request(scope, request_id, actor)  # another's is 404 first
-        try:
-            if name == "submit":
-                await service.submit(scope, request_id, actor)
-            else:
-                await service.receive(scope, request_id, actor)
-        except Conflict as exc:
-            return await self._detail(
-                request, scope, caller, actor, request_id, refusal=exc.detail, status=409
-            )
-        return Redirect(f"/t/{scope.slug}/requests/{request_id}?done={name}", status_code=303)
+        step = service.submit if name == "submit" else service.receive
+        change = step(scope, request_id, actor)
+        return await self._carry_out(request, scope, caller, actor, request_id, change, name)
 
     @post("/{request_id:uuid}/submit", **allow(RAISERS, 409), status_code=303)
     async def submit(
@@ -599,29 +637,22 @@ class RequestPages(TenantPages):
             errors,
             lambda path: prefix + (path.split(".")[0].split("[")[0] or "evidence"),
         )
-        refusal = ""
-        if finding is not None and not errors:
-            try:
-                await service.add_attestation(tenant_scope, request_id, finding, actor)
-            except InvalidInput as exc:
-                errors[prefix + exc.field] = exc.message
-            except Conflict as exc:
-                refusal = exc.detail
-            else:
-                return Redirect(
-                    f"/t/{tenant_scope.slug}/requests/{request_id}?done=attested#diligence",
-                    status_code=303,
-                )
-        return await self._detail(
+        change = (
+            None
+            if finding is None or errors
+            else service.add_attestation(tenant_scope, request_id, finding, actor)
+        )
+        return await self._carry_out(
             request,
             tenant_scope,
             caller,
             actor,
             request_id,
+            change,
+            "attested#diligence",
             errors=errors,
             form=form,
-            refusal=refusal,
-            status=409 if refusal else 400,
+            field=lambda name: prefix + name,
         )
 
     @post("/{request_id:uuid}/reversals", **allow(ADJUDICATORS, 409), status_code=303)
@@ -645,29 +676,22 @@ class RequestPages(TenantPages):
             if not form[field]:
                 errors[field] = message
         reversal = None if errors else to_struct(ReversalIn, form, errors)
-        refusal = ""
-        if reversal is not None and not errors:
-            try:
-                await service.reverse_finding(tenant_scope, request_id, reversal, actor)
-            except InvalidInput as exc:
-                errors[exc.field] = exc.message
-            except (Conflict, NotFound) as exc:
-                refusal = exc.detail
-            else:
-                return Redirect(
-                    f"/t/{tenant_scope.slug}/requests/{request_id}?done=reversed#diligence",
-                    status_code=303,
-                )
-        return await self._detail(
+        change = (
+            None
+            if reversal is None or errors
+            else service.reverse_finding(tenant_scope, request_id, reversal, actor)
+        )
+        return await self._carry_out(
             request,
             tenant_scope,
             caller,
             actor,
             request_id,
+            change,
+            "reversed#diligence",
             errors=errors,
             form=form,
-            refusal=refusal,
-            status=409 if refusal else 400,
+            refused=(Conflict, NotFound),  # a finding named that is not the request's
         )
 
     # -- periodic reviews of an approved relationship ------------------------------------
@@ -682,14 +706,9 @@ class RequestPages(TenantPages):
         request_id: FromPath[UUID],
     ) -> Template | Redirect:
         await service.get_request(tenant_scope, request_id, actor)
-        try:
-            await reviews.start_review(tenant_scope, request_id, actor)
-        except Conflict as exc:
-            return await self._detail(
-                request, tenant_scope, caller, actor, request_id, refusal=exc.detail, status=409
-            )
-        return Redirect(
-            f"/t/{tenant_scope.slug}/requests/{request_id}?done=review#reviews", status_code=303
+        change = reviews.start_review(tenant_scope, request_id, actor)
+        return await self._carry_out(
+            request, tenant_scope, caller, actor, request_id, change, "review#reviews"
         )
 
     @post("/{request_id:uuid}/reviews/decision", **allow(DILIGENCE, 409), status_code=303)
@@ -716,29 +735,21 @@ class RequestPages(TenantPages):
             "changes": submitted.raw("changes"),
         }
         decided = to_struct(RelationshipReviewIn, data, errors)
-        refusal = ""
-        if decided is not None and not errors:
-            try:
-                await reviews.decide_review(tenant_scope, request_id, decided, actor)
-            except InvalidInput as exc:
-                errors[exc.field] = exc.message
-            except Conflict as exc:
-                refusal = exc.detail
-            else:
-                return Redirect(
-                    f"/t/{tenant_scope.slug}/requests/{request_id}?done=reviewed#reviews",
-                    status_code=303,
-                )
-        return await self._detail(
+        change = (
+            None
+            if decided is None or errors
+            else reviews.decide_review(tenant_scope, request_id, decided, actor)
+        )
+        return await self._carry_out(
             request,
             tenant_scope,
             caller,
             actor,
             request_id,
+            change,
+            "reviewed#reviews",
             errors=errors,
             form=form,
-            refusal=refusal,
-            status=409 if refusal else 400,
         )
 
     # -- referral, declining and withdrawing: each confirmed on a page of its own --------

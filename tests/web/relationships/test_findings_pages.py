@@ -78,3 +78,45 @@ async def test_an_adverse_finding_is_shown_until_reversed_on_the_page(
     async with browser_for(live_server, world[Role.EXECUTIVE].email) as (client, csrf):
         words = text_of((await client.get(url)).text)
         assert "Reverse an adverse finding" not in words  # a coordinator's finding to reverse
+
+
+async def test_the_periodic_review_is_opened_and_recorded_on_the_page(
+    live_server, factory, api, un_list
+):
+    world = await factory.tenant("web-review")  # one director: one vote carries
+    await stories.use_partner_policy(api, world)
+    partner = await stories.create_partner(api, world, name="Tonga Library Friends", country="TO")
+    request = await stories.approved(api, world, partner["id"], kind="in_kind_support")
+    url = f"/t/{world.slug}/requests/{request['id']}"
+    async with browser_for(live_server, world[Role.COORDINATOR].email) as (client, csrf):
+        opened = await client.post(f"{url}/reviews", data={"csrf_token": csrf})
+        assert opened.status_code == 303, text_of(opened.text)[:2000]
+        assert opened.headers["location"] == f"{url}?done=review#reviews"
+        twice = await client.post(f"{url}/reviews", data={"csrf_token": csrf})
+        assert twice.status_code == 409 and "still open" in text_of(twice.text)
+
+        unsaid = await client.post(
+            f"{url}/reviews/decision", data={"csrf_token": csrf, "decision": "continue"}
+        )
+        assert unsaid.status_code == 400
+        assert "still benefits members" in field_error(unsaid.text, "benefits_members")
+        vague = await client.post(
+            f"{url}/reviews/decision",
+            data={"csrf_token": csrf, "benefits_members": "yes", "decision": "modify"},
+        )
+        assert vague.status_code == 400
+        assert "what changes" in field_error(vague.text, "changes")
+
+        recorded = await client.post(
+            f"{url}/reviews/decision",
+            data={
+                "csrf_token": csrf,
+                "benefits_members": "yes",
+                "decision": "continue",
+                "findings": "Volunteers catalogued two collections this year.",
+            },
+        )
+        assert recorded.status_code == 303, text_of(recorded.text)[:2000]
+        words = text_of((await client.get(recorded.headers["location"])).text)
+        assert "The review was recorded." in words
+        assert "Volunteers catalogued two collections this year." in words

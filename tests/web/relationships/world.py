@@ -9,7 +9,6 @@ from typing import Any
 
 import httpx
 
-from tenants.roles import Role
 from tests.relationships import stories
 
 #: Same name as the UN-listed Eric Badege (CDi.001), another person: born 1990.
@@ -18,13 +17,7 @@ NAMESAKE = {"name": "Eric Badege", "date_of_birth": "1990-05-01"}
 
 async def relationships_world(factory: Any, api: httpx.AsyncClient, prefix: str) -> Any:
     """A tenant with alia-international on the UN list and three directors."""
-    world = await factory.tenant(prefix)
-    await stories.use_partner_policy(api, world)
-    world.directors = [world[Role.BOARD]] + [
-        await factory.party(world.tenant, Role.BOARD, f"director{n}.{world.slug}@example.org")
-        for n in (1, 2)
-    ]
-    return world
+    return await stories.board_world(factory, api, prefix)
 
 
 async def held_request(api: httpx.AsyncClient, world: Any) -> dict[str, Any]:
