@@ -114,6 +114,13 @@ def test_help_imports_no_command_group_and_no_heavy_library(tmp_path):
     assert not modules & {*HEAVY, "piccolo", "asyncpg", "cryptography"}, modules
 
 
+@pytest.mark.parametrize("group", ["screening", "participation", "tokens", "bench"])
+def test_a_group_help_imports_no_heavy_library(group, tmp_path):
+    done, modules = _modules_after([group, "--help"], tmp_path)
+    assert f"Usage: accord {group}" in done.stdout
+    assert not modules & set(HEAVY), sorted(modules & set(HEAVY))
+
+
 async def test_tokens_create_imports_only_the_tenancy_and_the_ledger(factory, database, tmp_path):
     world = await factory.tenant("quick", rooms=False)
     member = next(iter(world.parties.values()))
