@@ -146,8 +146,9 @@ def test_bench_cli_prints_the_start_times_as_json():
     } <= set(figures)
     assert figures["runs"] == 1 and figures["engine"] == "sqlite" and figures["target_s"] == 0.4
     for name in ("python", "help", "tokens_create"):
-        assert set(figures[name]) == {"median_s", "max_s"}
+        assert set(figures[name]) == {"median_s", "max_s", "cpu_median_s"}
         assert 0 < figures[name]["median_s"] <= figures[name]["max_s"]
+        assert figures[name]["cpu_median_s"] >= 0
 
 
 @pytest.mark.parametrize("args", [["--help"], ["tokens", "--help"], ["audit", "--help"]])
