@@ -6,7 +6,7 @@ work through `run`: its own event loop, the connection pool closed at the end, a
 domain error turned into a clear message and exit 1. `AccordGroup` is the top-level
 group: whatever a command raises ends as one line on stderr (`Error: ...`) with exit
 code 1, or 2 for a usage error; `accord --debug ...` shows the traceback instead. It
-lives apart from `registry.cli`, which imports the groups while it mounts them.
+lives apart from `registry.cli`, whose command groups import it.
 
 `LazyGroup` keeps the command line quick to start: a group named in its table is
 imported only when one of its commands runs or its help is asked for, so `accord
@@ -91,11 +91,15 @@ def missing_database() -> str | None:
             f"no database at {where} (ACCORD_DATABASE_URL={database.url}): check "
             "ACCORD_DATABASE_URL, or run `accord migrate` to create a database there"
         )
+    if "ACCORD_VAR_DIR" in os.environ:
+        looked, advice = "in ACCORD_VAR_DIR", "check ACCORD_VAR_DIR, or set ACCORD_DATABASE_URL"
+    else:
+        looked = "under the current folder"
+        advice = "run it in the project folder, or set ACCORD_DATABASE_URL"
     return (
-        f"no database at {where}: ACCORD_DATABASE_URL is not set, so accord looked under "
-        "the current folder; run it in the project folder, or set ACCORD_DATABASE_URL "
-        "(sqlite:////path/to/accord.sqlite3 or postgresql://user:password@host:5432/accord); "
-        "`accord migrate` creates a new database"
+        f"no database at {where}: ACCORD_DATABASE_URL is not set, so accord looked {looked}; "
+        f"{advice} (sqlite:////path/to/accord.sqlite3 or "
+        "postgresql://user:password@host:5432/accord); `accord migrate` creates a new database"
     )
 
 
