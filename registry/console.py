@@ -56,9 +56,14 @@ def run(coro: Coroutine[Any, Any, T], *, creates_database: bool = False) -> T:
             raise
 
     async def wrapped() -> T:
-        from tenants.database import close_pool
+        from tenants.database import close_pool, open_command_pool
 
         try:
+            try:
+                await open_command_pool()
+            except BaseException:
+                coro.close()  # never to run (the database is unreachable)
+                raise
             return await coro
         finally:
             await close_pool()

@@ -352,10 +352,24 @@ async def _nothing_to_reset(connection: Any) -> None:
     nothing to reset."""
 
 
-async def open_pool() -> None:
+async def _start_pool(min_size: int, max_size: int) -> None:
     engine = current_engine()
-    if isinstance(engine, PostgresEngine):
-        await engine.start_connection_pool(min_size=2, max_size=20, reset=_nothing_to_reset)
+    if isinstance(engine, PostgresEngine) and engine.pool is None:
+        await engine.start_connection_pool(
+            min_size=min_size, max_size=max_size, reset=_nothing_to_reset
+        )
+
+
+async def open_pool() -> None:
+    """The service's PostgreSQL connection pool (SQLite keeps its own)."""
+    await _start_pool(min_size=2, max_size=20)
+
+
+async def open_command_pool() -> None:
+    """A small pool for one CLI command, unless one is open already. Without a pool
+    Piccolo opens a PostgreSQL connection per query (a server process forked and
+    authenticated each time): five for `accord tokens create`."""
+    await _start_pool(min_size=1, max_size=8)
 
 
 async def close_pool() -> None:
