@@ -1,4 +1,10 @@
-"""`accord`: the operator's command line."""
+"""`accord`: the operator's command line.
+
+It must start fast: this module imports click and little else. The operator's own
+commands below import what they need when they run; the command groups that live
+beside their capability are named in `GROUPS` (and the benchmarks in `BENCHES`) and
+imported only when used, so `accord --help` lists them without importing any.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +16,7 @@ from typing import Any, TypeVar
 
 import click
 
-from registry.audit.ledger import OPERATOR
-from registry.console import AccordGroup, run
+from registry.console import AccordGroup, Lazy, LazyGroup, run
 from tenants import text
 from tenants.errors import InvalidInput
 
@@ -45,8 +50,95 @@ def operator(fn: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None
     return wrapper
 
 
+def sets_up(fn: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
+    """As `operator`, for a command that may create the database it is pointed at."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        run(fn(*args, **kwargs), creates_database=True)
+
+    return wrapper
+
+
+#: The command groups that live beside the capability they drive: the name typed
+#: after `accord`, where the group is, and the line `accord --help` shows for it (the
+#: first sentence of the group's help; tests/cli/test_startup.py checks they agree).
+#: Adding a group is one line here.
+GROUPS: dict[str, Lazy] = {
+    "audit": Lazy("registry.audit.cli:audit_group", "Tamper-evident audit ledger."),
+    "members": Lazy(
+        "registry.members.cli:members_group",
+        "The association's member register, and invitations to join.",
+    ),
+    "mentoring": Lazy(
+        "registry.mentoring.cli:mentoring_group",
+        "Mentoring schemes: fee runs, closing ended intakes, exports.",
+    ),
+    "motions": Lazy(
+        "registry.board.cli:motions_group", "Board motions: close those past their deadline."
+    ),
+    "mous": Lazy(
+        "registry.mous.cli:mous_group", "The MOU register: expiry and reviews that fall due."
+    ),
+    "notifications": Lazy(
+        "registry.notifications.cli:notifications_group",
+        "The e-mail outbox of notifications (delivered over SMTP).",
+    ),
+    "participation": Lazy(
+        "registry.participation.cli:participation_group",
+        "Meetings, surveys, flags and certificates of mentoring partnerships.",
+    ),
+    "policies": Lazy(
+        "registry.policies.cli:policies_group",
+        "Eligibility, priority and approval policies, and their presets.",
+    ),
+    "relationships": Lazy(
+        "registry.relationships.cli:relationships_group",
+        "Partners, relationship requests and their screening cases.",
+    ),
+    "screening": Lazy(
+        "registry.screening.cli:screening_group", "Sanctions screening against official lists."
+    ),
+}
+
+#: The benchmarks under `accord bench`, as `GROUPS`.
+BENCHES: dict[str, Lazy] = {
+    "audit": Lazy(
+        "registry.audit.cli:bench_audit_command",
+        "Append overhead (p50, p99), export plus verify of EVENTS, inclusion proof time.",
+    ),
+    "board": Lazy(
+        "registry.board.cli:bench_board_command",
+        "One vote (p50, p99), the settling vote that signs the decision, DIRECTORS votes at "
+        "once (none lost, none doubled) and reading back a verified decision.",
+    ),
+    "cli": Lazy(
+        "registry.bench.startup:bench_cli_command",
+        "Median start time of `accord --help` and `accord tokens create`, each run as a "
+        "fresh process.",
+    ),
+    "intake": Lazy(
+        "registry.mentoring.bench:bench_intake_command",
+        "An ALIA intake end to end; the last line is one JSON object.",
+    ),
+    "matching": Lazy(
+        "registry.matching.bench:bench_matching_command",
+        "Mentor-mentee assignment vs its LP optimum; peer rounds vs a MILP optimum.",
+    ),
+    "relationships": Lazy(
+        "registry.relationships.bench:bench_relationships_command",
+        "Due-diligence benchmark; the last line is one JSON object.",
+    ),
+    "screening": Lazy(
+        "registry.screening.cli:bench_screening_command",
+        "Screening benchmark; the last line is one JSON object.",
+    ),
+}
+
+
 @click.group(
     cls=AccordGroup,
+    lazy=GROUPS,
     help="Accord: governance of mentoring schemes and international partnerships.",
 )
 @click.option(
@@ -86,7 +178,7 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
 
 
 @main.command(help="Apply every pending database migration.")
-@operator
+@sets_up
 async def migrate() -> None:
     from piccolo.apps.migrations.commands.forwards import run_forwards
 
@@ -97,7 +189,7 @@ async def migrate() -> None:
 
 
 @main.command(help="Load the demo tenants and people (idempotent) and print how to sign in.")
-@operator
+@sets_up
 async def demo() -> None:
     from registry.demo import DEMO_PASSWORD, load_demo
 
@@ -139,6 +231,7 @@ def _tenant_line(t: Any) -> str:
 @click.option("--time-zone", default="UTC", show_default=True)
 @operator
 async def tenants_create(slug: str, name: str, country: str, time_zone: str) -> None:
+    from registry.audit.ledger import OPERATOR
     from tenants.service import create_tenant
 
     click.echo(_tenant_line(await create_tenant(slug, name, country, time_zone, actor=OPERATOR)))
@@ -176,6 +269,7 @@ async def tenants_list(as_json: bool) -> None:
 async def tenants_update(
     slug: str, name: str | None, country: str | None, time_zone: str | None
 ) -> None:
+    from registry.audit.ledger import OPERATOR
     from tenants.service import update_tenant
 
     click.echo(
@@ -194,6 +288,7 @@ async def tenants_update(
 )
 @operator
 async def tenants_suspend(slug: str, reason: str) -> None:
+    from registry.audit.ledger import OPERATOR
     from tenants.service import SUSPENDED, set_tenant_status
 
     click.echo(_tenant_line(await set_tenant_status(slug, SUSPENDED, reason, actor=OPERATOR)))
@@ -203,6 +298,7 @@ async def tenants_suspend(slug: str, reason: str) -> None:
 @click.argument("slug")
 @operator
 async def tenants_resume(slug: str) -> None:
+    from registry.audit.ledger import OPERATOR
     from tenants.service import ACTIVE, set_tenant_status
 
     click.echo(_tenant_line(await set_tenant_status(slug, ACTIVE, actor=OPERATOR)))
@@ -224,6 +320,7 @@ def users() -> None:
 @click.option("--password-stdin", is_flag=True, help="Read a sign-in password from stdin.")
 @operator
 async def users_add(email: str, slug: str, role: str, name: str, password_stdin: bool) -> None:
+    from registry.audit.ledger import OPERATOR
     from tenants.service import get_tenant, grant_role
     from tenants.sessions import hash_password
 
@@ -249,6 +346,7 @@ def tokens() -> None:
 @click.option("--label", type=NAME, default="")
 @operator
 async def tokens_create(email: str, slug: str, expires_days: int, label: str) -> None:
+    from registry.audit.ledger import OPERATOR
     from tenants.errors import NotFound
     from tenants.service import find_person, get_tenant, roles_of
     from tenants.tokens import issue_token
@@ -270,6 +368,7 @@ async def tokens_create(email: str, slug: str, expires_days: int, label: str) ->
 async def tokens_revoke(token_id: str, slug: str) -> None:
     from uuid import UUID
 
+    from registry.audit.ledger import OPERATOR
     from tenants.errors import InvalidInput
     from tenants.service import get_tenant
     from tenants.tokens import revoke_token
@@ -291,6 +390,7 @@ def keys() -> None:
 @click.option("--tenant", "slug", required=True)
 @operator
 async def keys_rotate(slug: str) -> None:
+    from registry.audit.ledger import OPERATOR
     from tenants.database import write_transaction
     from tenants.keys import rotate_tenant_keys
     from tenants.service import get_tenant
@@ -301,7 +401,9 @@ async def keys_rotate(slug: str) -> None:
     click.echo(f"{slug}\tnew key {row.key_id}")
 
 
-@main.group(help="Benchmarks; each prints one JSON object as its last line.")
+@main.group(
+    cls=LazyGroup, lazy=BENCHES, help="Benchmarks; each prints one JSON object as its last line."
+)
 def bench() -> None:
     pass
 
@@ -333,44 +435,6 @@ def bench_api(
         click.echo(json.dumps(line))
     click.echo(json.dumps(results[-1]))
 
-
-def _mount() -> None:
-    """Command groups that live beside the capability they drive."""
-    from registry.audit.cli import audit_group, bench_audit_command
-    from registry.board.cli import bench_board_command, motions_group
-    from registry.invitations.cli import invite_command
-    from registry.matching.bench import bench_matching_command
-    from registry.members.cli import members_group
-    from registry.mentoring.bench import bench_intake_command
-    from registry.mentoring.cli import mentoring_group
-    from registry.mous.cli import mous_group
-    from registry.notifications.cli import notifications_group
-    from registry.participation.cli import participation_group
-    from registry.policies.cli import policies_group
-    from registry.relationships.bench import bench_relationships_command
-    from registry.relationships.cli import relationships_group
-    from registry.screening.cli import bench_screening_command, screening_group
-
-    main.add_command(policies_group)
-    main.add_command(screening_group)
-    main.add_command(audit_group)
-    main.add_command(mentoring_group)
-    members_group.add_command(invite_command)
-    main.add_command(members_group)
-    main.add_command(motions_group)
-    main.add_command(mous_group)
-    main.add_command(notifications_group)
-    main.add_command(participation_group)
-    main.add_command(relationships_group)
-    bench.add_command(bench_screening_command)
-    bench.add_command(bench_audit_command)
-    bench.add_command(bench_board_command)
-    bench.add_command(bench_relationships_command)
-    bench.add_command(bench_matching_command)
-    bench.add_command(bench_intake_command)
-
-
-_mount()
 
 if __name__ == "__main__":
     main()

@@ -6,19 +6,25 @@ work through `run`: its own event loop, the connection pool closed at the end, a
 domain error turned into a clear message and exit 1. `AccordGroup` is the top-level
 group: whatever a command raises ends as one line on stderr (`Error: ...`) with exit
 code 1, or 2 for a usage error; `accord --debug ...` shows the traceback instead. It
-lives apart from `registry.cli`, which imports the groups while it mounts them.
+lives apart from `registry.cli`, whose command groups import it.
+
+`LazyGroup` keeps the command line quick to start: a group named in its table is
+imported only when one of its commands runs or its help is asked for, so `accord
+--help` and `accord tokens create` do not pay for litestar, scipy, openpyxl or fpdf.
+`run` refuses a SQLite database file that does not exist (but for `accord migrate` and
+`accord demo`), rather than leaving an empty database wherever the command was typed.
 """
 
 from __future__ import annotations
 
-import asyncio
 import errno
 import os
 import re
-import sqlite3
 import traceback
 import warnings
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
+from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
@@ -34,21 +40,72 @@ T = TypeVar("T")
 MAX_MESSAGE = 1000
 
 
-def run(coro: Coroutine[Any, Any, T]) -> T:
-    """Run one command's work, turning domain errors into a clear message and exit 1."""
+def run(coro: Coroutine[Any, Any, T], *, creates_database: bool = False) -> T:
+    """Run one command's work, turning domain errors into a clear message and exit 1.
+
+    Only a command that sets up a database (`creates_database`) may start from a
+    SQLite file that does not exist; any other is refused before it opens one (see
+    `missing_database`)."""
+    if not creates_database:
+        try:
+            missing = missing_database()
+            if missing is not None:
+                raise click.ClickException(missing)
+        except BaseException:
+            coro.close()  # never to run: without this Python warns it was never awaited
+            raise
 
     async def wrapped() -> T:
-        from tenants.database import close_pool
+        from tenants.database import close_pool, open_command_pool
 
         try:
+            try:
+                await open_command_pool()
+            except BaseException:
+                coro.close()  # never to run (the database is unreachable)
+                raise
             return await coro
         finally:
             await close_pool()
+
+    import asyncio  # here: a command that touches no database need not load it
 
     try:
         return asyncio.run(wrapped())
     except AccordError as exc:
         raise click.ClickException(exc.detail) from exc
+
+
+def missing_database() -> str | None:
+    """Why the configured database cannot be used because its SQLite file does not
+    exist (where it looked, and how to point elsewhere), or None if it exists or is
+    not a file. SQLite would create an empty file on the first query; typed outside
+    the project folder, a command would then leave `var/accord.sqlite3` behind and
+    report an unmigrated database rather than the real mistake."""
+    from tenants.settings import load_settings
+
+    database = load_settings().database
+    if database.engine != "sqlite":
+        return None
+    path = database.sqlite_path
+    if path == ":memory:" or path.startswith("file:") or Path(path).exists():
+        return None
+    where = Path(path).absolute()
+    if "ACCORD_DATABASE_URL" in os.environ:
+        return (
+            f"no database at {where} (ACCORD_DATABASE_URL={database.url}): check "
+            "ACCORD_DATABASE_URL, or run `accord migrate` to create a database there"
+        )
+    if "ACCORD_VAR_DIR" in os.environ:
+        looked, advice = "in ACCORD_VAR_DIR", "check ACCORD_VAR_DIR, or set ACCORD_DATABASE_URL"
+    else:
+        looked = "under the current folder"
+        advice = "run it in the project folder, or set ACCORD_DATABASE_URL"
+    return (
+        f"no database at {where}: ACCORD_DATABASE_URL is not set, so accord looked {looked}; "
+        f"{advice} (sqlite:////path/to/accord.sqlite3 or "
+        "postgresql://user:password@host:5432/accord); `accord migrate` creates a new database"
+    )
 
 
 def one_line(message: str) -> str:
@@ -109,12 +166,14 @@ _NO_TABLE = re.compile(r'(?:no such table: |relation ")(\w+)')
 
 def _database_message(exc: BaseException) -> str | None:
     """A one-line explanation of a database error, or None if `exc` is not one."""
+    import sqlite3
+
     import asyncpg
 
     is_sqlite = isinstance(exc, sqlite3.Error)
     is_postgres = isinstance(exc, asyncpg.PostgresError | asyncpg.InterfaceError)
     # asyncpg lets the socket's own errors through when it cannot connect.
-    unreachable = isinstance(exc, OSError | asyncio.TimeoutError) and _raised_in(exc, "asyncpg")
+    unreachable = isinstance(exc, OSError | TimeoutError) and _raised_in(exc, "asyncpg")
     if not (is_sqlite or is_postgres or unreachable):
         return None
     where = _database_where()
@@ -163,7 +222,56 @@ def describe(exc: BaseException) -> str:
     return f"unexpected error: {said} (run with --debug for the traceback)"
 
 
-class AccordGroup(click.Group):
+@dataclass(frozen=True, slots=True)
+class Lazy:
+    """A command kept in its own module, imported only when it is used."""
+
+    #: Where the click command is: "package.module:attribute".
+    target: str
+    #: The line the parent's `--help` shows for it (without importing it): the first
+    #: sentence of the command's own help.
+    help: str
+
+    def load(self) -> click.Command:
+        module, _, attribute = self.target.partition(":")
+        command = getattr(import_module(module), attribute)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{self.target} is not a click command")
+        return command
+
+
+class LazyGroup(click.Group):
+    """A group whose commands named in `lazy` are imported on first use.
+
+    Listing them (`--help`) imports nothing: each is shown by its table line."""
+
+    def __init__(self, *args: Any, lazy: Mapping[str, Lazy] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy: dict[str, Lazy] = dict(lazy or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy:
+            self.add_command(self.lazy[cmd_name].load(), cmd_name)
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # As click's own, but a command not yet imported stands in by its table line.
+        shown = [
+            (name, self.commands.get(name) or click.Command(name, help=self.lazy[name].help))
+            for name in self.list_commands(ctx)
+        ]
+        shown = [(name, command) for name, command in shown if not command.hidden]
+        if not shown:
+            return
+        limit = formatter.width - 6 - max(len(name) for name, _ in shown)
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, cmd.get_short_help_str(limit)) for name, cmd in shown])
+
+
+class AccordGroup(LazyGroup):
     """The top-level `accord` group: the one place where a failing command's error is
     told to the operator. Commands raise what they raise; here it becomes one line
     on stderr and exit 1 (2 for usage), or a traceback with `--debug`."""

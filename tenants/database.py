@@ -16,17 +16,20 @@ transaction, still go through aiosqlite, since they may wait for the write lock.
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 import threading
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 import aiosqlite
+import piccolo.table
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
@@ -65,7 +68,6 @@ class PooledSQLiteEngine(SQLiteEngine):
     def __init__(self, path: str, pool_size: int = POOL_SIZE) -> None:
         if sqlite3.sqlite_version_info < (3, 35):
             raise RuntimeError(f"Accord needs SQLite 3.35 or newer, not {sqlite3.sqlite_version}")
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
         super().__init__(path=path, timeout=BUSY_TIMEOUT_MS / 1000)
         self._pool_size = pool_size
         self._idle: asyncio.LifoQueue[aiosqlite.Connection] | None = None
@@ -83,7 +85,13 @@ class PooledSQLiteEngine(SQLiteEngine):
             self._loop = loop
         return self._idle
 
+    def _make_folder(self) -> None:
+        # On the first connection, not when the engine is made: importing the tables
+        # (and so piccolo_conf) must leave no trace where a command was merely typed.
+        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+
     async def _open(self) -> aiosqlite.Connection:
+        self._make_folder()
         pending = aiosqlite.connect(**self.connection_kwargs)
         # Pooled connections live as long as the process; their worker threads must
         # not keep a finished CLI command (or Piccolo's own CLI) from exiting.
@@ -125,6 +133,7 @@ class PooledSQLiteEngine(SQLiteEngine):
     def _reader(self, kind: str, detect_types: bool) -> sqlite3.Connection:
         connection: sqlite3.Connection | None = getattr(self._readers, kind, None)
         if connection is None:
+            self._make_folder()
             kwargs = dict(self.connection_kwargs)
             if not detect_types:
                 kwargs["detect_types"] = 0
@@ -298,12 +307,26 @@ def make_engine(settings: DatabaseSettings) -> Engine:
     return PooledSQLiteEngine(path=settings.sqlite_path)
 
 
+def conf_engine(module_name: str | None = None) -> Engine | None:
+    """The engine `DB` of piccolo_conf (or of the module PICCOLO_CONF names), as
+    Piccolo's `engine_finder` finds it, but without importing `piccolo.conf.apps`,
+    which imports black and the migration machinery: a tenth of a second of every
+    `accord` command's start, for an engine that is one attribute away."""
+    engine = getattr(
+        import_module(module_name or os.environ.get("PICCOLO_CONF", "piccolo_conf")), "DB", None
+    )
+    return engine if isinstance(engine, Engine) else None
+
+
+# Every table finds its engine on its first query through `piccolo.table.engine_finder`
+# (a table has no engine of its own): the same lookup, the quick way.
+piccolo.table.engine_finder = conf_engine
+
+
 @lru_cache(maxsize=1)
 def current_engine() -> Engine:
-    """The engine of `piccolo_conf` (looked up once: Piccolo's finder imports it anew)."""
-    from piccolo.engine.finder import engine_finder
-
-    engine = engine_finder()
+    """The engine of `piccolo_conf` (looked up once)."""
+    engine = conf_engine()
     if engine is None:
         raise RuntimeError("piccolo_conf.DB is not configured")
     return engine
@@ -329,10 +352,24 @@ async def _nothing_to_reset(connection: Any) -> None:
     nothing to reset."""
 
 
-async def open_pool() -> None:
+async def _start_pool(min_size: int, max_size: int) -> None:
     engine = current_engine()
-    if isinstance(engine, PostgresEngine):
-        await engine.start_connection_pool(min_size=2, max_size=20, reset=_nothing_to_reset)
+    if isinstance(engine, PostgresEngine) and engine.pool is None:
+        await engine.start_connection_pool(
+            min_size=min_size, max_size=max_size, reset=_nothing_to_reset
+        )
+
+
+async def open_pool() -> None:
+    """The service's PostgreSQL connection pool (SQLite keeps its own)."""
+    await _start_pool(min_size=2, max_size=20)
+
+
+async def open_command_pool() -> None:
+    """A small pool for one CLI command, unless one is open already. Without a pool
+    Piccolo opens a PostgreSQL connection per query (a server process forked and
+    authenticated each time): five for `accord tokens create`."""
+    await _start_pool(min_size=1, max_size=8)
 
 
 async def close_pool() -> None:

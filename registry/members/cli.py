@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from registry.console import run
+from registry.invitations.cli import invite_command
 
 members_group = click.Group(
     "members", help="The association's member register, and invitations to join."
@@ -90,3 +91,7 @@ def import_command(slug: str, file: Path, apply: bool, skip_bad: bool, quiet: bo
         click.echo("nothing to change", err=True)
     else:
         click.echo("dry run: nothing was changed (add --apply to import)", err=True)
+
+
+# Invitations live with their capability; the register's group offers them.
+members_group.add_command(invite_command)

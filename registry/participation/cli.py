@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 import msgspec
 
-from registry.audit.ledger import OPERATOR
 from registry.console import apply_option, run, run_job
-from registry.participation import service
-from registry.participation.schemas import FlagOut, RunOut, VerificationOut
-from tenants.scope import TenantScope
-from tenants.service import get_tenant
+
+if TYPE_CHECKING:  # the service (calendars, PDFs) is imported by the command that runs
+    from registry.participation.schemas import FlagOut, RunOut, VerificationOut
+    from tenants.scope import TenantScope
 
 T = TypeVar("T")
 
@@ -41,6 +40,9 @@ def _day(value: str | None) -> date | None:
 
 
 async def _scope(slug: str) -> TenantScope:
+    from tenants.scope import TenantScope
+    from tenants.service import get_tenant
+
     tenant = await get_tenant(slug)
     return TenantScope(tenant.id, str(tenant.slug))
 
@@ -60,6 +62,9 @@ def _echo(value: Any) -> None:
 @apply_option("--today")
 def daily_command(slug: str | None, today: str | None, apply: bool) -> None:
     """Raise 60-day flags, open due surveys and send reminders; one JSON line per tenant."""
+    from registry.audit.ledger import OPERATOR
+    from registry.participation import service
+
     day = _day(today)
 
     async def work() -> list[RunOut]:
@@ -79,6 +84,7 @@ def daily_command(slug: str | None, today: str | None, apply: bool) -> None:
 @click.option("--all", "include_resolved", is_flag=True, help="Also resolved flags.")
 def flags_command(slug: str, include_resolved: bool) -> None:
     """The tenant's flagged partnerships, one JSON line each."""
+    from registry.participation import service
 
     async def work() -> list[FlagOut]:
         return await service.list_flags(await _scope(slug), open_only=not include_resolved)
@@ -91,6 +97,8 @@ def flags_command(slug: str, include_resolved: bool) -> None:
 @click.argument("code")
 def verify_command(code: str) -> None:
     """Check a certificate code (as the public page does); exit 1 unless valid."""
+    from registry.participation import service
+
     answer: VerificationOut = run(service.verify_certificate(code))
     _echo(answer)
     if not answer.valid:

@@ -17,18 +17,19 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 import click
 import msgspec
 
 from registry.console import run
-from screening.bench import run_benchmark
-from screening.index import ScreeningIndex
-from screening.matcher import Query, ScreeningResult, Thresholds, screen
 from screening.model import ListFormatError, ListVersion
 from screening.parsers import SOURCES, parse_list
+
+if TYPE_CHECKING:  # the matching engine is imported by the commands that screen
+    from screening.index import ScreeningIndex
+    from screening.matcher import ScreeningResult, Thresholds
 
 T = TypeVar("T")
 
@@ -74,6 +75,8 @@ def _stored_versions() -> list[ListVersion]:
 
 
 def _build(specs: tuple[str, ...]) -> ScreeningIndex | None:
+    from screening.index import ScreeningIndex
+
     versions = _parse_list_specs(specs) if specs else _stored_versions()
     if not versions:
         return None
@@ -83,6 +86,8 @@ def _build(specs: tuple[str, ...]) -> ScreeningIndex | None:
 
 
 def _thresholds(review: float, block: float) -> Thresholds:
+    from screening.matcher import Thresholds
+
     try:
         return Thresholds(review=review, block=block)
     except ValueError as exc:
@@ -145,6 +150,8 @@ def check_command(
     review: float,
     block: float,
 ) -> None:
+    from screening.matcher import Query, screen
+
     index = _build(lists)
     query = Query(name=name, dob=dob, country=country, schema=schema)  # type: ignore[arg-type]
     result = screen(index, query, _thresholds(review, block))
@@ -172,6 +179,8 @@ def check_command(
 def batch_command(
     file: Path, as_json: bool, lists: tuple[str, ...], review: float, block: float
 ) -> None:
+    from screening.matcher import Query, screen
+
     thresholds = _thresholds(review, block)
     index = _build(lists)
     with file.open(encoding="utf-8-sig", newline="") as fh:
@@ -229,6 +238,8 @@ def _default_data_dir() -> Path:
     help="Check exact recall on a random sample of names (default: all of them).",
 )
 def bench_screening_command(data_dir: Path | None, queries: int, exact_sample: int | None) -> None:
+    from screening.bench import run_benchmark
+
     result = run_benchmark(
         data_dir or _default_data_dir(),
         queries=queries,

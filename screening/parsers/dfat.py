@@ -15,9 +15,6 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import openpyxl
-from openpyxl.utils.exceptions import InvalidFileException
-
 from screening.countries import countries_in
 from screening.dates import parse_birth_dates
 from screening.model import (
@@ -131,6 +128,11 @@ def parse_dfat(
     path: Path | str, source: str = "dfat", published: dt.date | None = None
 ) -> ListVersion:
     """Parse a DFAT consolidated list workbook (either layout)."""
+    # Here, not above: every `accord screening` command imports the parsers, and only
+    # this one needs openpyxl (with numpy, a tenth of a second to import).
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
     path = Path(path)
     if not zipfile.is_zipfile(path):
         # openpyxl judges by the file name first (an .xml file is refused with its own

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from registry.cli import main
 from registry.console import AccordGroup
 from tenants.tables import Tenant
+from tests.cli.commands import command_paths
 
 ACCORD = str(Path(sys.executable).with_name("accord"))
 
@@ -141,12 +142,60 @@ def test_a_master_key_is_created_for_a_database_without_wrapped_keys(tmp_path):
 # -- where the command runs, and the database ----------------------------------------
 
 
-def test_outside_the_project_folder_the_unmigrated_database_is_named(tmp_path):
+OUTSIDE = ("ACCORD_DATABASE_URL", "ACCORD_MASTER_KEY_FILE", "ACCORD_VAR_DIR")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["tenants", "list"],
+        ["tokens", "create", "someone@example.org", "--tenant", "alia"],
+        ["users", "add", "someone@example.org", "--tenant", "alia", "--role", "member"],
+        ["relationships", "cases", "--tenant", "alia"],
+        ["mous", "expire"],
+    ],
+    ids=" ".join,
+)
+def test_outside_the_project_folder_no_database_is_made_and_the_line_says_where(args, tmp_path):
+    """Typed in the wrong folder, a command says where it looked for the database and
+    how to point it elsewhere, and leaves no empty database (or folder) behind."""
+    result = accord(*args, cwd=tmp_path, drop=OUTSIDE)
+    assert result.returncode == 1
+    line = the_line(result)
+    assert f"no database at {tmp_path / 'var' / 'accord.sqlite3'}" in line
+    assert "ACCORD_DATABASE_URL" in line and "project folder" in line
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_database_url_naming_a_missing_file_is_refused_not_created(tmp_path):
+    missing = tmp_path / "typo" / "accord.sqlite3"
+    url = f"sqlite:///{missing}"
+    result = accord("keys", "rotate", "--tenant", "alia", env={"ACCORD_DATABASE_URL": url})
+    assert result.returncode == 1
+    line = the_line(result)
+    assert f"no database at {missing} (ACCORD_DATABASE_URL={url})" in line
+    assert "accord migrate" in line
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_migrate_makes_the_default_database_where_it_is_typed(tmp_path):
+    env = {"ACCORD_MASTER_KEY_FILE": str(tmp_path / "master.key")}
+    made = accord("migrate", cwd=tmp_path, drop=OUTSIDE, env=env)
+    assert made.returncode == 0, made.stderr
+    assert (tmp_path / "var" / "accord.sqlite3").is_file()
+    listed = accord("tenants", "list", cwd=tmp_path, drop=OUTSIDE, env=env)
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout == ""
+
+
+def test_outside_the_project_folder_an_unmigrated_database_is_named(tmp_path):
+    (tmp_path / "var").mkdir()
+    (tmp_path / "var" / "accord.sqlite3").touch()
     result = accord(
         "tenants",
         "list",
         cwd=tmp_path,
-        drop=("ACCORD_DATABASE_URL", "ACCORD_MASTER_KEY_FILE", "ACCORD_VAR_DIR"),
+        drop=OUTSIDE,
     )
     assert result.returncode == 1
     line = the_line(result)
@@ -220,17 +269,7 @@ async def test_a_failing_command_of_every_group_says_why_in_one_line(factory, da
         assert "Traceback" not in line
 
 
-def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
-    found = []
-    for name, command in sorted(group.commands.items()):
-        if isinstance(command, click.Group):
-            found.extend(_commands(command, (*prefix, name)))
-        else:
-            found.append((*prefix, name))
-    return found
-
-
-@pytest.mark.parametrize("command", _commands(main), ids=" ".join)
+@pytest.mark.parametrize("command", command_paths(main), ids=" ".join)
 def test_an_unknown_option_is_a_usage_error_in_one_line(command):
     result = CliRunner().invoke(main, [*command, "--no-such-option"], prog_name="accord")
     assert result.exit_code == 2

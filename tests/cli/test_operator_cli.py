@@ -6,13 +6,13 @@ import os
 import subprocess
 import sys
 
-import click
 import httpx
 import pytest
 from click.testing import CliRunner
 
 from registry.cli import main
 from tenants.tables import Membership, Tenant
+from tests.cli.commands import command_paths, group_paths
 
 
 def accord(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -26,18 +26,8 @@ def accord(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[
     )
 
 
-def _command_paths(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
-    """Every command of the CLI, read from the click tree: new commands are covered."""
-    paths = [prefix]
-    for name, command in sorted(group.commands.items()):
-        if isinstance(command, click.Group):
-            paths.extend(_command_paths(command, (*prefix, name)))
-        else:
-            paths.append((*prefix, name))
-    return paths
-
-
-COMMANDS = _command_paths(main)
+#: Every command and group of the CLI, read from the click tree: new ones are covered.
+COMMANDS = group_paths(main) + command_paths(main)
 
 
 def test_the_operator_commands_are_all_there():
