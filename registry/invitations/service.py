@@ -27,7 +27,13 @@ from tenants.database import as_datetime, write_transaction
 from tenants.errors import AccordError, Conflict, InvalidInput, NotFound
 from tenants.roles import parse_role
 from tenants.scope import TenantScope
-from tenants.service import change_person, insert_membership, insert_person, membership_changes
+from tenants.service import (
+    change_person,
+    insert_membership,
+    insert_person,
+    lock_roles,
+    membership_changes,
+)
 from tenants.sessions import SignedIn, hash_password, sign_in
 from tenants.tables import Invitation, Membership, Person, Tenant
 from tenants.validation import check_email, check_text
@@ -88,6 +94,20 @@ async def invite(
         )
         if held:
             raise Conflict(f"{email} already holds the role {parsed.value} in {scope.slug}")
+        # One open invitation per address and role: a second would mail a second link.
+        await lock_roles(scope.tenant_id)
+        waiting = await scope.rows(
+            "SELECT expires_at FROM invitation WHERE tenant = {tenant} AND email = {}"
+            " AND role = {} AND accepted_at IS NULL AND expires_at > {}",
+            email,
+            parsed.value,
+            now,
+        )
+        if waiting:
+            raise Conflict(
+                f"an invitation of {email} to the role {parsed.value} is already open "
+                f"(until {as_datetime(waiting[0]['expires_at']):%d %B %Y %H:%M} UTC)"
+            )
         tenant = await Tenant.objects().where(Tenant.id == scope.tenant_id).first()
         assert tenant is not None
         invitation = Invitation(

@@ -43,9 +43,19 @@ async def test_an_association_cannot_add_another_associations_person(api, factor
         json={"email": person.email, "role": "member", "name": "Overwritten Name"},
         headers=aasw[Role.ADMIN].headers,
     )
+    # Another association, without a name: the same answer (one invitation is open per
+    # address and role in an association, so the second add goes elsewhere).
+    third = await factory.tenant("iln")
     unnamed = await api.post(
+        f"/api/v1/t/{third.slug}/members",
+        json={"email": person.email, "role": "member"},
+        headers=third[Role.ADMIN].headers,
+    )
+    again = await api.post(
         url, json={"email": person.email, "role": "member"}, headers=aasw[Role.ADMIN].headers
     )
+    assert again.status_code == 409 and "already open" in again.json()["detail"]
+    assert "Member person" not in again.text
 
     # Not added: invited, in the same words whatever the name given.
     assert renamed.status_code == unnamed.status_code == 202, renamed.text
