@@ -339,3 +339,57 @@ async def test_pins_offered_are_the_pool_and_a_refusal_names_the_people(live_ser
     )
     assert pinned.status_code == 200, pinned.text
     await publish(api, prog, run["id"])
+
+
+# --- pages ------------------------------------------------------------------------------
+
+
+async def test_pages_pick_languages_and_refund_a_fee(live_server, api, factory):
+    from tests.web.mentoring.test_pages import location, mentee_form
+    from tests.web.test_pages import field_error
+
+    world = await factory.tenant("pages")
+    prog = await programme(api, world, "alia-mentoring")
+    who = await person(factory, world)
+    apply_url = f"/t/{world.slug}/mentoring/intakes/{prog.intake_id}/apply"
+    async with browser_for(live_server, who.email) as (member, csrf):
+        form = await member.get(apply_url)
+        assert '<select id="languages" name="languages" multiple' in form.text
+        assert '<option value="en" selected>English</option>' in form.text
+        assert '<option value="fr">French</option>' in form.text
+        assert 'name="partner_background"' in form.text
+        unknown = await member.post(apply_url, data=mentee_form(csrf, languages="Elvish"))
+        assert unknown.status_code == 400
+        assert "Elvish" in field_error(unknown.text, "languages")
+        picked = mentee_form(csrf, partner_background="different")
+        picked["languages"] = ["en", "fr"]
+        await member.get(location(await member.post(apply_url, data=picked)))
+    (mine,) = (await api.get(f"{prog.base}/applications", headers=who.headers)).json()
+    assert (mine["languages"], mine["partner_background"]) == (["en", "fr"], "different")
+
+    story = await matched_pair(api, factory, await factory.tenant("pages-fee"), "alia-mentoring")
+    prog, fee_world = story.programme, story.programme.world
+    (pair,) = await partnerships(api, prog)
+    boss = coordinator(fee_world)
+    app_id = pair["application_b"]
+    charged = await api.post(
+        f"{prog.base}/applications/{app_id}/fee", json={"state": "charged"}, headers=boss
+    )
+    assert charged.status_code == 200, charged.text
+    page_url = f"/t/{fee_world.slug}/mentoring/applications/{app_id}"
+    async with browser_for(live_server, fee_world[Role.COORDINATOR].email) as (staff, csrf):
+        assert "Refund the fee" in (await staff.get(page_url)).text
+        empty = await staff.post(f"{page_url}/fee/refund", data={"csrf_token": csrf})
+        assert empty.status_code == 400
+        assert "Say why" in field_error(empty.text, "refund_reason")
+        done = await staff.get(
+            location(
+                await staff.post(
+                    f"{page_url}/fee/refund",
+                    data={"csrf_token": csrf, "refund_reason": "paid twice"},
+                )
+            )
+        )
+        assert "The fee is now refunded." in done.text
+        assert "refunded (paid twice)" in done.text
+        assert "Refund the fee" not in done.text
