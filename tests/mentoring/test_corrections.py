@@ -58,6 +58,25 @@ async def test_language_names_and_codes_match_each_other(api, factory):
     }
 
 
+async def test_languages_stored_as_free_text_are_read_as_codes(api, factory):
+    """Rows from before codes were enforced ("english") match "en" without a rewrite."""
+    from registry.mentoring.tables import MentoringApplication
+    from tenants.scope import TenantScope
+
+    world = await factory.tenant("legacy-langs")
+    prog = await programme(api, world, "alia-mentoring")
+    ((_, mentor),) = await applicants(api, factory, prog, "mentor", 1)
+    ((_, mentee),) = await applicants(api, factory, prog, "mentee", 1)
+    scope = TenantScope(world.tenant.id, str(world.tenant.slug))
+    await scope.update(
+        MentoringApplication, {MentoringApplication.languages: '["english", "Elvish"]'}
+    ).where(MentoringApplication.id == mentor["id"])
+    shown = await api.get(f"{prog.base}/applications/{mentor['id']}", headers=coordinator(world))
+    assert shown.json()["languages"] == ["en", "elvish"]
+    run = await run_matching(api, prog)
+    assert [(p["a"], p["b"]) for p in run["pairs"]] == [(mentee["id"], mentor["id"])]
+
+
 async def test_an_unknown_language_is_refused_naming_it(api, factory):
     world = await factory.tenant("klingon")
     prog = await programme(api, world, "alia-mentoring")
