@@ -412,3 +412,50 @@ async def test_pages_pick_languages_and_refund_a_fee(live_server, api, factory):
         assert "The fee is now refunded." in done.text
         assert "refunded (paid twice)" in done.text
         assert "Refund the fee" not in done.text
+
+
+async def test_pages_correct_and_delete_an_empty_intake_and_scheme(live_server, api, factory):
+    from tests.web.mentoring.test_pages import location, text_of
+
+    world = await factory.tenant("pages-correct")
+    scheme = await _scheme(api, world, name="AASW mentorng")
+    opens = date.today() + timedelta(days=20)
+    intake = await _intake(api, world, scheme["id"], opens)
+    slug = world.slug
+    intake_url = f"/t/{slug}/mentoring/intakes/{intake['id']}"
+    scheme_url = f"/t/{slug}/mentoring/schemes/{scheme['id']}"
+    async with browser_for(live_server, world[Role.COORDINATOR].email) as (staff, csrf):
+        assert "Correct or delete this intake" in (await staff.get(intake_url)).text
+        form = await staff.get(f"{intake_url}/correct")
+        assert f'value="{opens.isoformat()}"' in form.text
+        later = (opens + timedelta(days=5)).isoformat()
+        shown = await staff.get(
+            location(
+                await staff.post(
+                    f"{intake_url}/correct",
+                    data={"csrf_token": csrf, "applications_open": later, "name": "2027 intake"},
+                )
+            )
+        )
+        assert (opens + timedelta(days=5)).strftime("%d %b %Y") in shown.text
+
+        full = await staff.post(f"{scheme_url}/delete", data={"csrf_token": csrf})
+        assert full.status_code == 409
+        assert "delete them first" in text_of(full.text)
+        renamed = await staff.get(
+            location(
+                await staff.post(
+                    f"{scheme_url}/correct", data={"csrf_token": csrf, "name": "AASW mentoring"}
+                )
+            )
+        )
+        assert "<h1>AASW mentoring</h1>" in renamed.text
+        assert location(await staff.post(f"{intake_url}/delete", data={"csrf_token": csrf})) == (
+            scheme_url
+        )
+        assert location(await staff.post(f"{scheme_url}/delete", data={"csrf_token": csrf})) == (
+            f"/t/{slug}/mentoring"
+        )
+    assert (
+        await api.get(f"{base(world)}/schemes/{scheme['id']}", headers=coordinator(world))
+    ).status_code == 404
