@@ -18,6 +18,7 @@ changed as [before, after].
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
@@ -440,3 +441,18 @@ async def pin_labels(
             label = f"{label} ({row['role']}, {why})"
         labels[app_id] = label
     return labels
+
+
+_APPLICATION_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+async def named_refusal(scope: TenantScope, pool: dict[str, Any], refusal: Conflict) -> Conflict:
+    """The engine's refusal of a draft's pins (it knows only application ids, as in
+    "... has more pins than capacity") with the people named instead."""
+    found = _APPLICATION_ID.findall(refusal.detail)
+    if not found:
+        return refusal
+    labels = await pin_labels(scope, pool, found)
+    return Conflict(
+        _APPLICATION_ID.sub(lambda m: labels.get(m.group(0), m.group(0)), refusal.detail)
+    )

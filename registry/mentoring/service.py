@@ -985,7 +985,7 @@ async def pin_pair(
     scope: TenantScope, run_id: UUID | str, a: UUID, b: UUID, *, actor: Actor
 ) -> MatchRunOut:
     """Fix two applications together and compute the draft again around the pin."""
-    from registry.mentoring.corrections import pin_labels
+    from registry.mentoring.corrections import named_refusal, pin_labels
 
     run, intake, scheme = await _draft(scope, run_id)
     pool, parted = await _pool(scope, intake)
@@ -993,9 +993,17 @@ async def pin_pair(
     labels = await pin_labels(scope, pool, [str(a), str(b)])
     pin = check_pin(pool, scheme["mode"], str(a), str(b), forbidden, labels)
     pins = _with_pin([(str(x), str(y)) for x, y in _json(run["pins"])], pin, scheme["mode"])
-    return await _store_review(
-        scope, run_id, pins, "mentoring.match_run.pinned", {"pin": [None, list(pin)]}, actor=actor
-    )
+    try:
+        return await _store_review(
+            scope,
+            run_id,
+            pins,
+            "mentoring.match_run.pinned",
+            {"pin": [None, list(pin)]},
+            actor=actor,
+        )
+    except Conflict as exc:
+        raise await named_refusal(scope, pool, exc) from None
 
 
 async def unpin_pair(
@@ -1049,7 +1057,7 @@ async def swap_partners(
             raise InvalidInput(field, f"not a {what} paired in this run")
     if one == two or partner[one] == two:
         raise InvalidInput("second", "choose two applications with different partners")
-    from registry.mentoring.corrections import pin_labels
+    from registry.mentoring.corrections import named_refusal, pin_labels
 
     pins = [(str(x), str(y)) for x, y in _json(run["pins"])]
     labels = await pin_labels(scope, pool, [one, two, partner[one], partner[two]])
@@ -1059,14 +1067,17 @@ async def swap_partners(
     ]
     for pin in new_pairs:
         pins = _with_pin(pins, pin, scheme["mode"])
-    return await _store_review(
-        scope,
-        run_id,
-        pins,
-        "mentoring.match_run.swapped",
-        {"swapped": [None, [one, two]]},
-        actor=actor,
-    )
+    try:
+        return await _store_review(
+            scope,
+            run_id,
+            pins,
+            "mentoring.match_run.swapped",
+            {"swapped": [None, [one, two]]},
+            actor=actor,
+        )
+    except Conflict as exc:
+        raise await named_refusal(scope, pool, exc) from None
 
 
 async def publish_run(scope: TenantScope, run_id: UUID | str, *, actor: Actor) -> MatchRunOut:

@@ -321,8 +321,8 @@ async def test_pins_offered_are_the_pool_and_a_refusal_names_the_people(live_ser
     world = await factory.tenant("pins")
     story = await matched_pair(api, factory, world, "alia-mentoring")
     prog = story.programme
-    ((late, late_app),) = await applicants(api, factory, prog, "mentee", 1)
-    ((_, free_mentor),) = await applicants(api, factory, prog, "mentor", 1)
+    ((late, late_app), (_, later_app)) = await applicants(api, factory, prog, "mentee", 2)
+    ((free, free_mentor),) = await applicants(api, factory, prog, "mentor", 1)
     run = await run_matching(api, prog)
     boss = coordinator(world)
 
@@ -330,9 +330,9 @@ async def test_pins_offered_are_the_pool_and_a_refusal_names_the_people(live_ser
     assert choices.status_code == 200, choices.text
     first = [c["application"] for c in choices.json()["first"]]
     second = [c["application"] for c in choices.json()["second"]]
-    assert first == [late_app["id"]]  # the matched mentee is not offered
+    assert sorted(first) == sorted([late_app["id"], later_app["id"]])  # not the matched one
     assert free_mentor["id"] in second
-    assert late.email in choices.json()["first"][0]["name"]
+    assert any(late.email in c["name"] for c in choices.json()["first"])
 
     (pair,) = await partnerships(api, prog)
     taken = await api.post(
@@ -357,6 +357,17 @@ async def test_pins_offered_are_the_pool_and_a_refusal_names_the_people(live_ser
         headers=boss,
     )
     assert pinned.status_code == 200, pinned.text
+    # The free mentor's one place is pinned now: the engine's refusal names her too.
+    over = await api.post(
+        f"{prog.base}/match-runs/{run['id']}/pins",
+        json={"a": later_app["id"], "b": free_mentor["id"]},
+        headers=boss,
+    )
+    assert over.status_code == 409, over.text
+    assert (
+        free.email in over.json()["detail"] and "more pins than capacity" in over.json()["detail"]
+    )
+    assert free_mentor["id"] not in over.json()["detail"]
     await publish(api, prog, run["id"])
 
 
