@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 
-from registry.matching.model import Preference, Profile
+from registry.matching.model import Background, Preference, Profile
 
 INTERESTS = (
     "advocacy",
@@ -33,6 +33,8 @@ INTERESTS = (
 SECTORS = ("public", "academic", "special", "school", "government", "health")
 AU_OFFSETS = (8.0, 9.5, 10.0, 10.5)
 PREFERENCES: tuple[Preference, ...] = ("interest", "career_stage", "open")
+#: What ILN peers ask for: half either, a quarter each a similar or a different colleague.
+BACKGROUNDS: tuple[Background, ...] = ("either", "either", "similar", "different")
 
 
 def _interests(rng: random.Random) -> frozenset[str]:
@@ -81,6 +83,8 @@ def peer_pool(
     offsets = {name: float(rng.randint(-10, 12)) for name in names}
     offsets[names[0]] = 10.0
     local_language = {name: rng.choice(("es", "fr", "ar", "zh", "pt", "de")) for name in names}
+    # A stream of its own, so the pools drawn before backgrounds existed stay the same.
+    wishes = random.Random(seed * 31 + 1)  # noqa: S311 (reproducible test data)
     pool = []
     for i in range(size):
         country = names[0] if rng.random() < lead_share else rng.choice(names[1:])
@@ -101,6 +105,7 @@ def peer_pool(
                 languages=frozenset(languages),
                 utc_offset=offsets[country],
                 preference=rng.choice(PREFERENCES),
+                background=wishes.choice(BACKGROUNDS),
             )
         )
     return pool

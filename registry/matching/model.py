@@ -12,6 +12,8 @@ from typing import Literal
 from tenants.errors import InvalidInput
 
 Preference = Literal["interest", "career_stage", "open"]
+#: The partner someone wants: from a similar or a different sector and career stage.
+Background = Literal["similar", "different", "either"]
 Role = Literal["mentor", "mentee", "peer"]
 UnmatchedReason = Literal["no eligible partner", "capacity exhausted", "country cap"]
 
@@ -47,6 +49,7 @@ class Profile:
     utc_offset: float
     preference: Preference = "open"
     capacity: int = 1
+    background: Background = "either"
 
 
 @dataclass(frozen=True)
@@ -54,12 +57,14 @@ class Weights:
     """How much each part of a pair's score counts in one scheme.
 
     Every part of the breakdown is a closeness in [0, 1] times its weight, so scores are
-    never negative. `same_sector` is signed: positive rewards partners in the same sector,
-    negative rewards partners in different sectors (ILN's "completely different
-    environment"). `ideal_stage_gap` is how many career stages the mentor should be ahead
-    of the mentee (0 for peers: "colleagues at similar levels"). `preference_boost`
-    multiplies the interest or career-stage part for an applicant who asked to be matched
-    by it. Partners without a common language are never paired.
+    never negative. `same_sector` weighs how well the partners' sectors meet what each
+    applicant asked for (`Profile.background`: a similar or a different sector, or
+    either); `background` is what the scheme reads into "either" (ILN: "similar to you,
+    or one in a completely different environment", so either is met by both; ALIA and
+    AASW lean to the same field of practice). `ideal_stage_gap` is how many career stages
+    the mentor should be ahead of the mentee (0 for peers: "colleagues at similar
+    levels"). `preference_boost` multiplies the interest or career-stage part for an
+    applicant who asked to be matched by it. Partners without a common language are never paired.
     """
 
     shared_interests: float = 3.0
@@ -70,6 +75,7 @@ class Weights:
     cross_border: float = 0.0
     ideal_stage_gap: int = 1
     preference_boost: float = 1.5
+    background: Background = "similar"
 
 
 @dataclass(frozen=True)

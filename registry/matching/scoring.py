@@ -14,7 +14,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from registry.matching.model import Pair, Profile, Weights
+from registry.matching.model import Background, Pair, Profile, Weights
 
 Mode = Literal["mentoring", "peer"]
 FloatMatrix = npt.NDArray[np.float64]
@@ -66,17 +66,19 @@ SCHEME_WEIGHTS: dict[str, Weights] = {
     ),
     # ILN: peers "matched with professional colleagues in other countries" on "shared
     # areas of interest", sector and "what point they are at in their career"; it
-    # "encourages participants to be open to new and different perspectives", so a
-    # different sector scores (negative same_sector) and similar stages (gap 0) score.
+    # "encourages participants to be open to new and different perspectives": each peer
+    # says whether they want a colleague "similar to you, or one in a completely
+    # different environment" (or either, met by both); similar stages (gap 0) score.
     "iln-peer": Weights(
         shared_interests=3.0,
-        same_sector=-1.0,
+        same_sector=1.0,
         career_stage=2.0,
         languages=1.0,
         timezone=1.5,
         cross_border=1.0,
         ideal_stage_gap=0,
         preference_boost=1.5,
+        background="either",
     ),
 }
 
@@ -104,6 +106,22 @@ def _boost(w: Weights, profile: Profile, by: str) -> float:
     return w.preference_boost if profile.preference == by else 1.0
 
 
+def _wanted(w: Weights, background: Background) -> Background:
+    """What an applicant's stated background asks for; "either" reads the scheme's."""
+    return w.background if background == "either" else background
+
+
+def _sector_met(w: Weights, background: Background, same: bool) -> float:
+    """1 when the partner's sector is what the applicant asked for (either: always)."""
+    wanted = _wanted(w, background)
+    return 1.0 if wanted == "either" or (wanted == "similar") == same else 0.0
+
+
+def _stage_met(w: Weights, background: Background, closeness: float) -> float:
+    """A peer who wants a different career stage is met by distance, not closeness."""
+    return 1.0 - closeness if _wanted(w, background) == "different" else closeness
+
+
 def pair_breakdown(a: Profile, b: Profile, w: Weights, mode: Mode) -> dict[str, float] | None:
     """The parts of the score of `a` with `b`, or None when they cannot be paired.
 
@@ -114,23 +132,30 @@ def pair_breakdown(a: Profile, b: Profile, w: Weights, mode: Mode) -> dict[str, 
         return None
     if mode == "peer" and a.country == b.country:
         return None
+    same = a.sector == b.sector
     if mode == "mentoring":
+        # The mentee's wish counts; the mentor being ahead is the scheme's, not a wish.
         interest_boost = _boost(w, a, "interest")
         stage_boost = _boost(w, a, "career_stage")
         gap = float(b.career_stage - a.career_stage)
+        stage = _stage_closeness(gap, w.ideal_stage_gap)
+        sector_met = _sector_met(w, a.background, same)
     else:
         interest_boost = (_boost(w, a, "interest") + _boost(w, b, "interest")) / 2.0
         stage_boost = (_boost(w, a, "career_stage") + _boost(w, b, "career_stage")) / 2.0
         gap = float(abs(a.career_stage - b.career_stage))
+        closeness = _stage_closeness(gap, w.ideal_stage_gap)
+        stage = (
+            _stage_met(w, a.background, closeness) + _stage_met(w, b.background, closeness)
+        ) / 2.0
+        sector_met = (_sector_met(w, a.background, same) + _sector_met(w, b.background, same)) / 2.0
     smaller = max(1, min(len(a.interests), len(b.interests)))
-    same = a.sector == b.sector
-    sector_part = abs(w.same_sector) if same == (w.same_sector > 0) else 0.0
     return {
         "shared_interests": w.shared_interests
         * interest_boost
         * (len(a.interests & b.interests) / smaller),
-        "sector": sector_part,
-        "career_stage": w.career_stage * stage_boost * _stage_closeness(gap, w.ideal_stage_gap),
+        "sector": abs(w.same_sector) * sector_met,
+        "career_stage": w.career_stage * stage_boost * stage,
         "languages": w.languages,
         "timezone": w.timezone * _timezone_overlap(a.utc_offset, b.utc_offset),
         "cross_border": w.cross_border if a.country != b.country else 0.0,
@@ -173,8 +198,21 @@ def _keyed(keys: Sequence[tuple[object, ...]]) -> tuple[list[tuple[object, ...]]
     return list(index), positions
 
 
-def _rest_key(p: Profile, boost_stage: bool) -> tuple[object, ...]:
-    return (p.sector, p.career_stage, p.preference if boost_stage else "", p.utc_offset, p.country)
+def _rest_key(p: Profile, wishes: bool) -> tuple[object, ...]:
+    """The attributes the rest of the score reads; `wishes`: whether this side's own
+    preferences (match by, background) count, as a mentor's do not in mentoring."""
+    return (
+        p.sector,
+        p.career_stage,
+        p.preference if wishes else "",
+        p.utc_offset,
+        p.country,
+        p.background if wishes else "either",
+    )
+
+
+def _met(w: Weights, keys: list[tuple[object, ...]], wanted: str) -> npt.NDArray[np.bool_]:
+    return np.array([_wanted(w, k[5]) == wanted for k in keys], dtype=bool)  # type: ignore[arg-type]
 
 
 def _rest_table(
@@ -196,14 +234,31 @@ def _rest_table(
     else:
         stage_boost = (r_stage[:, None] + c_stage[None, :]) / 2.0
         gap = np.abs(r_cs[:, None] - c_cs[None, :])
-    stage_close = np.maximum(0.0, 1.0 - np.abs(gap - w.ideal_stage_gap) / STAGE_SPAN)
+    closeness = np.maximum(0.0, 1.0 - np.abs(gap - w.ideal_stage_gap) / STAGE_SPAN)
+
+    def sector_met(keys: list[tuple[object, ...]], axis: int) -> FloatMatrix:
+        similar = np.expand_dims(_met(w, keys, "similar"), axis)
+        different = np.expand_dims(_met(w, keys, "different"), axis)
+        met = np.where(similar, same_sector, np.where(different, ~same_sector, True))
+        return met.astype(np.float64)
+
+    def stage_met(keys: list[tuple[object, ...]], axis: int) -> FloatMatrix:
+        different = np.expand_dims(_met(w, keys, "different"), axis)
+        return np.where(different, 1.0 - closeness, closeness)
+
+    stage_close = closeness
+    if mode == "mentoring":
+        sector = sector_met(rows, 1)
+    else:
+        sector = (sector_met(rows, 1) + sector_met(cols, 0)) / 2.0
+        stage_close = (stage_met(rows, 1) + stage_met(cols, 0)) / 2.0
     r_tz = np.array([r[3] for r in rows], dtype=np.float64)
     c_tz = np.array([c[3] for c in cols], dtype=np.float64)
     d = np.abs(r_tz[:, None] - c_tz[None, :]) % 24.0
     d = np.minimum(d, 24.0 - d)
     tz_overlap = np.maximum(0.0, WORKING_HOURS - d) / WORKING_HOURS
     cross = np.array([[r[4] != c[4] for c in cols] for r in rows], dtype=bool)
-    rest = np.where(same_sector == (w.same_sector > 0), abs(w.same_sector), 0.0)
+    rest = abs(w.same_sector) * sector
     rest = rest + w.career_stage * stage_boost * stage_close
     rest = rest + w.languages
     rest = rest + w.timezone * tz_overlap

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from litestar import get, post
+from litestar import delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import Response
@@ -19,7 +19,7 @@ from litestar.response import Response
 from registry.audit.ledger import Actor
 from registry.http.files import attachment
 from registry.http.tenancy import TENANT_PATH, TenantRoutes, allow
-from registry.mentoring import service
+from registry.mentoring import corrections, service
 from registry.mentoring.export import MEDIA_TYPES
 from registry.mentoring.schemas import (
     ApplicationIn,
@@ -27,12 +27,16 @@ from registry.mentoring.schemas import (
     CompleteIn,
     FeeIn,
     IntakeCreate,
+    IntakeEdit,
     IntakeOut,
     MatchRunOut,
     PartnershipOut,
+    PinChoices,
     PinIn,
     ReasonIn,
+    RefundIn,
     SchemeCreate,
+    SchemeEdit,
     SchemeOut,
     SwapIn,
     TerminateIn,
@@ -98,6 +102,30 @@ class SchemeController(TenantRoutes):
     async def show_scheme(self, tenant_scope: Scope, scheme_id: FromPath[UUID]) -> SchemeOut:
         return await service.get_scheme(tenant_scope, scheme_id)
 
+    @patch(
+        "/schemes/{scheme_id:uuid}",
+        **allow(RUNNERS, 409),
+        summary="Correct a scheme while no application to it is stored",
+        description=(
+            "Only the fields given change. 409 once an application is stored, and for a "
+            "new mode or policy while the scheme has intakes (their dates came from it)."
+        ),
+    )
+    async def edit_scheme(
+        self, tenant_scope: Scope, actor: Who, scheme_id: FromPath[UUID], data: JSONBody[SchemeEdit]
+    ) -> SchemeOut:
+        return await corrections.update_scheme(tenant_scope, scheme_id, data, actor=actor)
+
+    @delete(
+        "/schemes/{scheme_id:uuid}",
+        **allow(RUNNERS, 409),
+        summary="Delete a scheme that has no intake (409 says which it has)",
+    )
+    async def delete_scheme(
+        self, tenant_scope: Scope, actor: Who, scheme_id: FromPath[UUID]
+    ) -> None:
+        await corrections.delete_scheme(tenant_scope, scheme_id, actor=actor)
+
     @get("/schemes/{scheme_id:uuid}/intakes", **allow(EVERYONE), summary="A scheme's intakes")
     async def list_intakes(self, tenant_scope: Scope, scheme_id: FromPath[UUID]) -> list[IntakeOut]:
         return await service.list_intakes(tenant_scope, scheme_id)
@@ -124,6 +152,32 @@ class SchemeController(TenantRoutes):
     @get("/intakes/{intake_id:uuid}", **allow(EVERYONE), summary="One intake with its dates")
     async def show_intake(self, tenant_scope: Scope, intake_id: FromPath[UUID]) -> IntakeOut:
         return await service.get_intake(tenant_scope, intake_id)
+
+    @patch(
+        "/intakes/{intake_id:uuid}",
+        **allow(RUNNERS, 409),
+        summary="Correct an intake while nobody has applied; move its dates before it opens",
+        description=(
+            "Only the fields given change. Dates are planned again from the scheme's "
+            "policy (a date it fixes follows the start); they move only before "
+            "applications open (409 after), and nothing changes once an application is "
+            "stored (409)."
+        ),
+    )
+    async def edit_intake(
+        self, tenant_scope: Scope, actor: Who, intake_id: FromPath[UUID], data: JSONBody[IntakeEdit]
+    ) -> IntakeOut:
+        return await corrections.update_intake(tenant_scope, intake_id, data, actor=actor)
+
+    @delete(
+        "/intakes/{intake_id:uuid}",
+        **allow(RUNNERS, 409),
+        summary="Delete an intake nobody has applied to (409 otherwise)",
+    )
+    async def delete_intake(
+        self, tenant_scope: Scope, actor: Who, intake_id: FromPath[UUID]
+    ) -> None:
+        await corrections.delete_intake(tenant_scope, intake_id, actor=actor)
 
     @post(
         "/intakes/{intake_id:uuid}/applications",
@@ -240,6 +294,21 @@ class SchemeController(TenantRoutes):
         )
 
     @post(
+        "/applications/{application_id:uuid}/fee/refund",
+        **allow(RUNNERS, 409),
+        status_code=200,
+        summary="Refund a charged fee, with the reason (it is never charged again)",
+    )
+    async def refund_fee(
+        self,
+        tenant_scope: Scope,
+        actor: Who,
+        application_id: FromPath[UUID],
+        data: JSONBody[RefundIn],
+    ) -> ApplicationOut:
+        return await corrections.refund_fee(tenant_scope, application_id, data.reason, actor=actor)
+
+    @post(
         "/intakes/{intake_id:uuid}/match-runs",
         **allow(RUNNERS, 409),
         summary="Run matching over the intake's pool (a draft to review)",
@@ -264,6 +333,14 @@ class SchemeController(TenantRoutes):
     @get("/match-runs/{run_id:uuid}", **allow(READERS), summary="One match run")
     async def show_run(self, tenant_scope: Scope, run_id: FromPath[UUID]) -> MatchRunOut:
         return await service.get_run(tenant_scope, run_id)
+
+    @get(
+        "/match-runs/{run_id:uuid}/pin-choices",
+        **allow(RUNNERS),
+        summary="Who a draft can pin, by name (its matching pool)",
+    )
+    async def pin_choices(self, tenant_scope: Scope, run_id: FromPath[UUID]) -> PinChoices:
+        return await corrections.pin_choices(tenant_scope, run_id)
 
     @post(
         "/match-runs/{run_id:uuid}/pins",

@@ -38,6 +38,8 @@ class Applicant:
     avoid: frozenset[str]
     pair_with: str | None
     rematch: bool
+    #: The partner wanted: similar, different or either (sector and career stage).
+    background: str = "either"
 
     def profile(self) -> Profile:
         return Profile(
@@ -52,6 +54,7 @@ class Applicant:
             utc_offset=self.utc_offset,
             preference=self.preference,  # type: ignore[arg-type]
             capacity=self.capacity,
+            background=self.background,  # type: ignore[arg-type]
         )
 
 
@@ -101,26 +104,44 @@ def forbidden_pairs(
 
 
 def check_pin(
-    pool: Mapping[str, Applicant], mode: str, a: str, b: str, forbidden: frozenset[frozenset[str]]
+    pool: Mapping[str, Applicant],
+    mode: str,
+    a: str,
+    b: str,
+    forbidden: frozenset[frozenset[str]],
+    labels: Mapping[str, str] | None = None,
 ) -> tuple[str, str]:
-    """The pin (a, b) in the engine's order, or Conflict saying why it cannot be made."""
+    """The pin (a, b) in the engine's order, or Conflict saying why it cannot be made,
+    naming the applicants by `labels` (application id to a name the coordinator knows;
+    the service says there why someone is not in the pool)."""
+    labels = labels or {}
+
+    def who(app: str) -> str:
+        return labels.get(app) or f"application {app}"
+
     first, second = pool.get(a), pool.get(b)
-    missing = [name for name, found in (("a", first), ("b", second)) if found is None]
-    if missing or first is None or second is None:
-        raise Conflict(
-            f"application {a if first is None else b} is not in this intake's matching pool"
-        )
+    if first is None or second is None:
+        missing = a if first is None else b
+        raise Conflict(f"{who(missing)} is not in this intake's matching pool")
     if a == b:
-        raise Conflict("an application cannot be pinned to itself")
+        raise Conflict(f"{who(a)} cannot be pinned to themselves")
     if frozenset((a, b)) in forbidden:
-        raise Conflict("these two must not be matched (one asked not to be, or they parted)")
+        raise Conflict(
+            f"{who(a)} and {who(b)} must not be matched (one asked not to be, or they parted)"
+        )
     if mode == "peer":
         if first.country == second.country:
-            raise Conflict("peers are matched with colleagues in other countries")
+            raise Conflict(
+                f"{who(a)} and {who(b)} are both in {first.country}; peers are matched with "
+                "colleagues in other countries"
+            )
         return (a, b) if a < b else (b, a)
     roles = {first.role: first.id, second.role: second.id}
     if set(roles) != {"mentee", "mentor"}:
-        raise Conflict("a pin joins one mentee and one mentor")
+        raise Conflict(
+            f"{who(a)} ({first.role}) and {who(b)} ({second.role}): a pin joins one mentee "
+            "and one mentor"
+        )
     return roles["mentee"], roles["mentor"]
 
 

@@ -14,7 +14,9 @@ from tenants.text import Input
 Mode = Literal["mentor-mentee", "peer"]
 ApplicantRole = Literal["mentor", "mentee", "peer"]
 Preference = Literal["interest", "career_stage", "open"]
-FeeState = Literal["not_due", "due", "charged", "waived"]
+#: The partner an applicant wants: a similar or a different sector and career stage.
+PartnerBackground = Literal["similar", "different", "either"]
+FeeState = Literal["not_due", "due", "charged", "waived", "refunded"]
 
 Name = Annotated[str, text.kind(text.NAME, min_length=1, max_length=200)]
 PolicyRefName = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
@@ -33,6 +35,21 @@ class SchemeCreate(Input, kw_only=True):
     preset: PolicyRefName | None = None
     interests: Annotated[list[Interest], msgspec.Meta(min_length=1, max_length=200)]
     weights_preset: PolicyRefName | None = None
+
+
+class SchemeEdit(Input, kw_only=True):
+    """A correction of a scheme while no application to it is stored: only the fields
+    given change. Its mode and policy change only while it has no intake (the intakes'
+    dates come from the policy)."""
+
+    name: Name | msgspec.UnsetType = msgspec.UNSET
+    mode: Mode | msgspec.UnsetType = msgspec.UNSET
+    policy: PolicyRefName | msgspec.UnsetType = msgspec.UNSET
+    preset: PolicyRefName | msgspec.UnsetType = msgspec.UNSET
+    interests: (
+        Annotated[list[Interest], msgspec.Meta(min_length=1, max_length=200)] | msgspec.UnsetType
+    ) = msgspec.UNSET
+    weights_preset: PolicyRefName | msgspec.UnsetType = msgspec.UNSET
 
 
 class SchemeOut(msgspec.Struct, kw_only=True):
@@ -60,6 +77,24 @@ class IntakeCreate(Input, kw_only=True):
     planned_places: Annotated[int, msgspec.Meta(ge=2, le=100_000)] | None = None
 
 
+class IntakeEdit(Input, kw_only=True):
+    """A correction of an intake while no application to it is stored: only the fields
+    given change. Its dates (the window among them) move only before applications open;
+    they are planned again from the scheme's policy as on creation, so a date the
+    policy fixes follows the start, and moving the start re-plans the dates not given."""
+
+    name: Name | msgspec.UnsetType = msgspec.UNSET
+    starts_on: date | msgspec.UnsetType = msgspec.UNSET
+    applications_open: date | msgspec.UnsetType = msgspec.UNSET
+    members_only_until: date | msgspec.UnsetType = msgspec.UNSET
+    applications_close: date | msgspec.UnsetType = msgspec.UNSET
+    midway_review_on: date | msgspec.UnsetType = msgspec.UNSET
+    ends_on: date | msgspec.UnsetType = msgspec.UNSET
+    planned_places: Annotated[int, msgspec.Meta(ge=2, le=100_000)] | msgspec.UnsetType | None = (
+        msgspec.UNSET
+    )
+
+
 class IntakeOut(msgspec.Struct, kw_only=True):
     id: UUID
     scheme_id: UUID
@@ -83,7 +118,10 @@ class ApplicationIn(Input, kw_only=True):
     the policy subject (`accord policies schema`). `person_id` lets a coordinator
     enter a paper application for a member; members apply for themselves.
     `pair_with` (AASW) formalises an existing informal relationship: both apply naming
-    each other and are pinned together in matching."""
+    each other and are pinned together in matching. `languages` are ISO 639 codes or
+    names ("English", "en" and "eng" are all stored as `en`). `partner_background`:
+    whether the applicant wants a partner from a similar or a different sector and
+    career stage, or either (peers: both partners' wishes count)."""
 
     role: ApplicantRole
     interests: Annotated[list[Interest], msgspec.Meta(max_length=50)] = []
@@ -97,6 +135,7 @@ class ApplicationIn(Input, kw_only=True):
     ]
     utc_offset: Annotated[float, msgspec.Meta(ge=-12, le=14)]
     preference: Preference = "open"
+    partner_background: PartnerBackground = "either"
     capacity: Annotated[int, msgspec.Meta(ge=1, le=50)] = 1
     avoid: Annotated[list[UUID], msgspec.Meta(max_length=100)] = []
     pair_with: UUID | None = None
@@ -137,6 +176,7 @@ class ApplicationOut(msgspec.Struct, kw_only=True):
     languages: list[str]
     utc_offset: float
     preference: str
+    partner_background: str
     capacity: int
     avoid: list[UUID]
     pair_with: UUID | None
@@ -247,6 +287,30 @@ class TerminateIn(Input, kw_only=True):
 
     reason: Reason
     in_breach: UUID | None = None
+
+
+class RefundIn(Input, kw_only=True):
+    """Pay back a charged fee; the reason is kept on the fee and in the audit record."""
+
+    reason: Reason
+
+
+class PinChoice(msgspec.Struct, kw_only=True):
+    """An application that can be pinned in a draft, named for the coordinator."""
+
+    application: UUID
+    name: str
+    role: str
+    country: str
+
+
+class PinChoices(msgspec.Struct, kw_only=True):
+    """Who can be pinned in a draft: `first` mentees (or peers), `second` mentors with a
+    place left (or peers). A pair of them may still be refused (asked not to be
+    matched, parted, same country); the refusal names them."""
+
+    first: list[PinChoice]
+    second: list[PinChoice]
 
 
 class FeeIn(Input, kw_only=True):

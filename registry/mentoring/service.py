@@ -23,7 +23,7 @@ from policies import load_preset as load_policy_preset
 from policies.dates import human_date
 from registry.audit.ledger import OPERATOR_ROLE, Actor, lock_head
 from registry.members.service import with_register
-from registry.mentoring import domain
+from registry.mentoring import domain, languages
 from registry.mentoring.pool import Applicant, check_pin, forbidden_pairs, propose, run_rows
 from registry.mentoring.schemas import (
     ApplicationIn,
@@ -385,9 +385,10 @@ def _application_out(row: dict[str, Any]) -> ApplicationOut:
         career_stage=int(row["career_stage"]),
         years=int(row["years"]),
         country=row["country"],
-        languages=list(_json(row["languages"])),
+        languages=languages.stored_codes(_json(row["languages"])),
         utc_offset=float(row["utc_offset"]),
         preference=row["preference"],
+        partner_background=row["partner_background"] or "either",
         capacity=int(row["capacity"]),
         avoid=[as_uuid(p) for p in _json(row["avoid"])],
         pair_with=_opt_uuid(row["pair_with"]),
@@ -527,7 +528,7 @@ async def submit_application(
         raise InvalidInput("pair_with", "both parties to an informal relationship must be members")
     if as_of > dates.ends_on:
         raise Conflict(f"the intake ended on {human_date(dates.ends_on)}")
-    languages = list(dict.fromkeys(lang.strip().lower() for lang in data.languages))
+    spoken = languages.codes(data.languages)
     async with write_transaction():
         await lock_head(scope.tenant_id)
         existing = await (
@@ -563,9 +564,10 @@ async def submit_application(
             career_stage=data.career_stage,
             years=data.years,
             country=country,
-            languages=json.dumps(languages),
+            languages=json.dumps(spoken),
             utc_offset=data.utc_offset,
             preference=data.preference,
+            partner_background=data.partner_background,
             capacity=data.capacity,
             avoid=json.dumps([str(p) for p in dict.fromkeys(data.avoid)]),
             pair_with=data.pair_with,
@@ -807,13 +809,14 @@ async def _pool(
             career_stage=int(row["career_stage"]),
             years=int(row["years"]),
             country=row["country"],
-            languages=frozenset(_json(row["languages"])),
+            languages=frozenset(languages.stored_codes(_json(row["languages"]))),
             utc_offset=float(row["utc_offset"]),
             preference=row["preference"],
             capacity=places,
             avoid=frozenset(str(p) for p in _json(row["avoid"])),
             pair_with=None if row["pair_with"] is None else str(as_uuid(row["pair_with"])),
             rematch=bool(row["rematch"]),
+            background=row["partner_background"] or "either",
         )
     return pool, parted
 
@@ -989,15 +992,25 @@ async def pin_pair(
     scope: TenantScope, run_id: UUID | str, a: UUID, b: UUID, *, actor: Actor
 ) -> MatchRunOut:
     """Fix two applications together and compute the draft again around the pin."""
+    from registry.mentoring.corrections import named_refusal, pin_labels
+
     run, intake, scheme = await _draft(scope, run_id)
     pool, parted = await _pool(scope, intake)
-    pin = check_pin(
-        pool, scheme["mode"], str(a), str(b), forbidden_pairs(list(pool.values()), parted)
-    )
+    forbidden = forbidden_pairs(list(pool.values()), parted)
+    labels = await pin_labels(scope, pool, [str(a), str(b)])
+    pin = check_pin(pool, scheme["mode"], str(a), str(b), forbidden, labels)
     pins = _with_pin([(str(x), str(y)) for x, y in _json(run["pins"])], pin, scheme["mode"])
-    return await _store_review(
-        scope, run_id, pins, "mentoring.match_run.pinned", {"pin": [None, list(pin)]}, actor=actor
-    )
+    try:
+        return await _store_review(
+            scope,
+            run_id,
+            pins,
+            "mentoring.match_run.pinned",
+            {"pin": [None, list(pin)]},
+            actor=actor,
+        )
+    except Conflict as exc:
+        raise await named_refusal(scope, pool, exc) from None
 
 
 async def unpin_pair(
@@ -1051,21 +1064,27 @@ async def swap_partners(
             raise InvalidInput(field, f"not a {what} paired in this run")
     if one == two or partner[one] == two:
         raise InvalidInput("second", "choose two applications with different partners")
+    from registry.mentoring.corrections import named_refusal, pin_labels
+
     pins = [(str(x), str(y)) for x, y in _json(run["pins"])]
+    labels = await pin_labels(scope, pool, [one, two, partner[one], partner[two]])
     new_pairs = [
-        check_pin(pool, scheme["mode"], one, partner[two], forbidden),
-        check_pin(pool, scheme["mode"], two, partner[one], forbidden),
+        check_pin(pool, scheme["mode"], one, partner[two], forbidden, labels),
+        check_pin(pool, scheme["mode"], two, partner[one], forbidden, labels),
     ]
     for pin in new_pairs:
         pins = _with_pin(pins, pin, scheme["mode"])
-    return await _store_review(
-        scope,
-        run_id,
-        pins,
-        "mentoring.match_run.swapped",
-        {"swapped": [None, [one, two]]},
-        actor=actor,
-    )
+    try:
+        return await _store_review(
+            scope,
+            run_id,
+            pins,
+            "mentoring.match_run.swapped",
+            {"swapped": [None, [one, two]]},
+            actor=actor,
+        )
+    except Conflict as exc:
+        raise await named_refusal(scope, pool, exc) from None
 
 
 async def publish_run(scope: TenantScope, run_id: UUID | str, *, actor: Actor) -> MatchRunOut:

@@ -80,7 +80,8 @@ class MentoringApplication(Table, tablename="mentoring_application"):
     `status`: accepted (eligible), referred (the policy refers it to the coordinator,
     who may accept it), matched (in a published partnership), waitlisted (a published
     run left it unmatched), withdrawn. `rematch` puts it first in the next run.
-    The fee fields hold the mentee fee: not_due, due, charged, waived."""
+    The fee fields hold the mentee fee: not_due, due, charged, waived, refunded (a
+    charged fee paid back; `fee_note` says why, and it is never charged again)."""
 
     id = UUID(primary_key=True, default=UUID4())
     tenant = ForeignKey(Tenant, null=False, index=True)
@@ -96,6 +97,8 @@ class MentoringApplication(Table, tablename="mentoring_application"):
     languages = JSON(default="[]")
     utc_offset = DoublePrecision()
     preference = Varchar(length=16)  # interest | career_stage | open
+    #: The partner wanted: from a similar or a different sector and career stage, or either.
+    partner_background = Varchar(length=16, default="either")
     capacity = Integer(default=1)
     #: Person ids this applicant must not be matched with, a JSON list.
     avoid = JSON(default="[]")

@@ -114,6 +114,9 @@ MENTORING_BODIES: dict[tuple[str, str], Any] = {
     },
     ("POST", f"{_M}/applications/{{application_id:uuid}}/withdraw"): {"reason": "x"},
     ("POST", f"{_M}/applications/{{application_id:uuid}}/fee"): {"state": "waived"},
+    ("POST", f"{_M}/applications/{{application_id:uuid}}/fee/refund"): {"reason": "x"},
+    ("PATCH", f"{_M}/schemes/{{scheme_id:uuid}}"): {"name": "Renamed scheme"},
+    ("PATCH", f"{_M}/intakes/{{intake_id:uuid}}"): {"name": "Renamed intake"},
     ("POST", f"{_M}/match-runs/{{run_id:uuid}}/pins"): {"a": str(uuid4()), "b": str(uuid4())},
     ("POST", f"{_M}/match-runs/{{run_id:uuid}}/unpin"): {"a": str(uuid4()), "b": str(uuid4())},
     ("POST", f"{_M}/match-runs/{{run_id:uuid}}/swap"): {

@@ -56,6 +56,7 @@ def profiles(draw: st.DrawFn, prefix: str, count: int, role: str) -> list[Profil
                 utc_offset=draw(st.sampled_from([-5.0, 0.0, 9.5, 10.0, 12.0])),
                 preference=draw(st.sampled_from(["interest", "career_stage", "open"])),
                 capacity=draw(st.integers(1, 3)) if role == "mentor" else 1,
+                background=draw(st.sampled_from(["similar", "different", "either"])),
             )
         )
     return out
@@ -203,18 +204,20 @@ def test_contradictory_pins_are_refused_naming_the_field() -> None:
 @PROPERTY
 @given(profiles("p", 8, "peer"), profiles("q", 8, "mentor"))
 def test_score_matrix_agrees_with_the_breakdown(rows: list[Profile], cols: list[Profile]) -> None:
-    for mode in ("mentoring", "peer"):
-        scores, eligible = score_matrix(rows, cols, ILN, mode)  # type: ignore[arg-type]
+    for mode, weights in itertools.product(("mentoring", "peer"), (ILN, ALIA)):
+        scores, eligible = score_matrix(rows, cols, weights, mode)  # type: ignore[arg-type]
         for i, a in enumerate(rows):
             for j, b in enumerate(cols):
-                breakdown = pair_breakdown(a, b, ILN, mode)  # type: ignore[arg-type]
+                breakdown = pair_breakdown(a, b, weights, mode)  # type: ignore[arg-type]
                 assert eligible[i, j] == (breakdown is not None)
                 if breakdown is not None:
                     assert math.isclose(scores[i, j], total(breakdown), abs_tol=1e-9)
 
 
 def test_scheme_weights_follow_the_seeds() -> None:
-    assert weights_for_scheme("iln-peer").same_sector < 0  # "completely different environment"
+    # "similar to you, or one in a completely different environment": either is met by both.
+    assert weights_for_scheme("iln-peer").background == "either"
+    assert weights_for_scheme("aasw-mentoring").background == "similar"  # same field helps
     assert weights_for_scheme("alia-mentoring").ideal_stage_gap > 0
     assert weights_for_scheme("iln-peer").ideal_stage_gap == 0
     with pytest.raises(ValueError, match="unknown matching preset"):

@@ -43,6 +43,11 @@ PREFERENCES = [
     ("interest", "By shared interests"),
     ("career_stage", "By career stage"),
 ]
+BACKGROUNDS = [
+    ("either", "Either: a similar or a different background"),
+    ("similar", "Someone similar to me: my sector and career stage"),
+    ("different", "Someone from a different sector or career stage"),
+]
 MEMBERSHIP_STATUSES = [
     (s, s.title()) for s in ("financial", "current", "pending", "unfinancial", "lapsed")
 ]

@@ -10,6 +10,7 @@ from litestar.datastructures import CacheControlHeader
 from litestar.static_files import create_static_files_router
 
 from registry.web.auth import PUBLIC
+from registry.web.mentoring.corrections import CorrectionPages
 from registry.web.mentoring.matching import MatchRunPages
 from registry.web.mentoring.panels import register
 from registry.web.mentoring.partnerships import PartnershipPages
@@ -27,4 +28,11 @@ STATIC_FILES = create_static_files_router(
     cache_control=CacheControlHeader(max_age=3_600, public=True),
 )
 
-ROUTES: list[Any] = [MentoringPages, MatchRunPages, PartnershipPages, VerifyPages, STATIC_FILES]
+ROUTES: list[Any] = [
+    MentoringPages,
+    CorrectionPages,
+    MatchRunPages,
+    PartnershipPages,
+    VerifyPages,
+    STATIC_FILES,
+]

@@ -160,15 +160,20 @@ def application_form(
     country = str(values.get("country", "")).upper()
     if not country:
         errors["country"] = "Enter your country as a two-letter code, for example AU"
-    languages = [x.strip() for x in str(values.get("languages", "")).split(",") if x.strip()]
+    # The pick list sends one value per language; a typed list is split on commas.
+    picked = multi.get("languages") or [str(values.get("languages", ""))]
+    languages = [x.strip() for item in picked for x in item.split(",") if x.strip()]
     if not languages:
-        errors["languages"] = "Enter at least one language, for example en"
+        errors["languages"] = "Choose at least one language"
     elif any(not 2 <= len(x) <= 35 for x in languages) or len(languages) > 20:
-        errors["languages"] = "Enter up to 20 languages as codes or names, for example en, fr"
+        errors["languages"] = "Choose up to 20 languages"
     offset = _float(values, "utc_offset", errors, -12, 14, "your time zone's offset from UTC")
     if offset is None and "utc_offset" not in errors:
         errors["utc_offset"] = "Enter your time zone's offset from UTC, for example 10"
     preference = str(values.get("preference", "open")) or "open"
+    background = str(values.get("partner_background", "either")) or "either"
+    if background not in ("similar", "different", "either"):
+        errors["partner_background"] = "Choose the partner you would like"
     capacity = 1
     if role == "mentor":
         capacity = whole(values, "capacity", errors, 1, 50, "how many mentees you take") or 1
@@ -182,6 +187,7 @@ def application_form(
         "languages": languages,
         "utc_offset": offset,
         "preference": preference,
+        "partner_background": background,
         "capacity": capacity,
     }
     if needs.membership:

@@ -15,8 +15,9 @@ from litestar.response import Redirect, Template
 
 from registry.audit.ledger import Actor
 from registry.http.tenancy import Caller, allow
+from registry.mentoring import corrections
 from registry.mentoring import service as mentoring
-from registry.mentoring.schemas import MatchRunOut
+from registry.mentoring.schemas import MatchRunOut, PinChoice
 from registry.web.mentoring import forms
 from registry.web.mentoring.common import READERS, RUNNERS, breakdown_rows, names
 from registry.web.rendering import page
@@ -95,16 +96,18 @@ class MatchRunPages(TenantPages):
             for u in run.unmatched
         ]
         peer = scheme.mode == "peer"
-        pool = [
-            a for a in applications.values() if a.status in ("accepted", "waitlisted", "matched")
-        ]
         first_side = [(str(p.a), who(p.a)) for p in run.pairs]
-        pin_a = [(str(a.id), people.get(a.person_id, "?")) for a in pool if a.role != "mentor"]
-        pin_b = [
-            (str(a.id), people.get(a.person_id, "?"))
-            for a in pool
-            if a.role == ("peer" if peer else "mentor")
-        ]
+        runner = caller.has(*RUNNERS)
+        # Only the run's own pool can be pinned (not a mentee matched already, nor a
+        # mentor without a place left); peers are shown with their country.
+        choices = await corrections.pin_choices(scope, run.id) if runner else None
+
+        def shown(choice: PinChoice) -> tuple[str, str]:
+            label = f"{choice.name} ({choice.country})" if peer else choice.name
+            return str(choice.application), label
+
+        pin_a = [shown(c) for c in choices.first] if choices else []
+        pin_b = [shown(c) for c in choices.second] if choices else []
         return await page(
             request,
             template,
@@ -118,7 +121,7 @@ class MatchRunPages(TenantPages):
             first_side=first_side,
             pin_a=pin_a,
             pin_b=pin_b,
-            runner=caller.has(*RUNNERS),
+            runner=runner,
             notice=notice,
             errors=errors or {},
             form=form or {},

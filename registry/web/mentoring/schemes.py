@@ -20,11 +20,13 @@ from litestar.response import Redirect, Template
 from policies import Policy, list_presets, load_preset
 from registry.audit.ledger import Actor
 from registry.http.tenancy import Caller, allow
+from registry.mentoring import corrections, languages
 from registry.mentoring import service as mentoring
-from registry.mentoring.schemas import ApplicationOut, IntakeOut
+from registry.mentoring.schemas import ApplicationOut, IntakeOut, RefundIn
 from registry.policies.service import list_policies
 from registry.web.mentoring import forms
 from registry.web.mentoring.common import (
+    BACKGROUNDS,
     CAREER_STAGES,
     EVERYONE,
     MEMBERSHIP_STATUSES,
@@ -91,6 +93,13 @@ async def policy_choices(scope: TenantScope) -> dict[str, tuple[str, str]]:
         label = f"{stored.name} (the association's policy, version {stored.version}, {mode})"
         found[f"policy:{stored.name}"] = (label, mode)
     return found
+
+
+def _chosen_languages(chosen: dict[str, list[str]], form: dict[str, Any]) -> list[str]:
+    """The languages to show as picked: as sent (names become codes), else English."""
+    sent = chosen.get("languages") or [str(form.get("languages", ""))]
+    typed = [x for item in sent for x in item.split(",") if x.strip()]
+    return languages.stored_codes(typed) or ["en"]
 
 
 def base(scope: TenantScope) -> str:
@@ -286,6 +295,7 @@ class MentoringPages(TenantPages):
             "utc_offset": utc_offset_of(str(tenant.time_zone or "")),
             "languages": "en",
             "preference": "open",
+            "partner_background": "either",
             "capacity": "1",
             "membership_status": "financial",
         }
@@ -306,6 +316,9 @@ class MentoringPages(TenantPages):
             sectors=SECTORS,
             stages=CAREER_STAGES,
             preferences=PREFERENCES,
+            backgrounds=BACKGROUNDS,
+            language_choices=languages.choices(),
+            chosen_languages=_chosen_languages(chosen or {}, form or {}),
             statuses=MEMBERSHIP_STATUSES,
             status=status,
         )
@@ -464,6 +477,38 @@ class MentoringPages(TenantPages):
         if not errors:
             try:
                 await mentoring.set_fee(tenant_scope, application_id, state, note, actor=actor)
+            except Conflict as exc:
+                return await self._application(
+                    request, tenant_scope, actor, caller, found, refusal=exc.detail, status=409
+                )
+            return Redirect(
+                f"{base(tenant_scope)}/applications/{application_id}?fee=true", status_code=303
+            )
+        return await self._application(
+            request, tenant_scope, actor, caller, found, errors=errors, form=values, status=400
+        )
+
+    @post("/applications/{application_id:uuid}/fee/refund", **allow(RUNNERS, 409), status_code=303)
+    async def refund_fee(
+        self,
+        request: Req,
+        tenant_scope: Scope,
+        actor: Who,
+        caller: NamedDependency[Caller],
+        application_id: FromPath[UUID],
+    ) -> Template | Redirect:
+        """A coordinator refunds a charged fee, saying why."""
+        found = await mentoring.get_application(tenant_scope, application_id, actor=actor)
+        values, _ = await forms.read(request)
+        errors: dict[str, str] = {}
+        try:
+            reason = str(values.get("refund_reason", "")).strip()
+            data = msgspec.convert({"reason": reason}, RefundIn)
+        except (InvalidInput, msgspec.ValidationError):
+            errors["refund_reason"] = "Say why the fee is refunded, in at most 2000 characters"
+        else:
+            try:
+                await corrections.refund_fee(tenant_scope, application_id, data.reason, actor=actor)
             except Conflict as exc:
                 return await self._application(
                     request, tenant_scope, actor, caller, found, refusal=exc.detail, status=409
