@@ -193,9 +193,7 @@ def peer_upper_bound(problem: PeerProblem, evaluations: int = 16) -> float:
     cap = problem.cap
     priced = bound_countries[problem.country].astype(np.float64)
     k = int(bound_countries.sum())
-    pinned_term = cap * problem.fixed * k - int(
-        problem.pinned_per_country[bound_countries].sum()
-    )
+    pinned_term = cap * problem.fixed * k - int(problem.pinned_per_country[bound_countries].sum())
 
     def bound(price: float) -> float:
         weights = values - price * priced[:, None] - price * priced[None, :] + 2 * cap * price * k
