@@ -732,6 +732,38 @@ async def admit_application(
     return await get_application(scope, application_id, actor=actor)
 
 
+async def refuse_application(
+    scope: TenantScope, application_id: UUID | str, reason: str, *, actor: Actor
+) -> ApplicationOut:
+    """A coordinator refuses an application the policy referred to them, with the
+    reason, which the applicant is told; the person may apply again (the refused
+    application stays, as history)."""
+    async with write_transaction():
+        await lock_head(scope.tenant_id)
+        row = await _application_row(scope, application_id, actor)
+        if row["status"] != "referred":
+            raise Conflict(f"only a referred application is refused; this one is {row['status']}")
+        await _set_application(scope, row, {MentoringApplication.status: "refused"})
+        await actor.record(
+            scope.tenant_id,
+            "mentoring.application.refused",
+            "mentoring_application",
+            row["id"],
+            {"status": ["referred", "refused"]},
+            reason,
+        )
+        intake = await _row(scope, MentoringIntake, row["intake"], "intake")
+        await notify(
+            scope,
+            [as_uuid(row["person"])],
+            kind="mentoring.application.refused",
+            subject=f"Your application to {intake['name']} was not accepted",
+            body=f"{reason} You may apply again while applications are open.",
+            link=f"/t/{scope.slug}/mentoring/applications/{row['id']}",
+        )
+    return await get_application(scope, application_id, actor=actor)
+
+
 async def withdraw_application(
     scope: TenantScope, application_id: UUID | str, reason: str, *, actor: Actor
 ) -> ApplicationOut:

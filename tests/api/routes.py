@@ -109,6 +109,7 @@ MENTORING_BODIES: dict[tuple[str, str], Any] = {
         "utc_offset": 10,
     },
     ("POST", f"{_M}/applications/{{application_id:uuid}}/withdraw"): {"reason": "x"},
+    ("POST", f"{_M}/applications/{{application_id:uuid}}/refuse"): {"reason": "x"},
     ("POST", f"{_M}/applications/{{application_id:uuid}}/fee"): {"state": "waived"},
     ("POST", f"{_M}/match-runs/{{run_id:uuid}}/pins"): {"a": str(uuid4()), "b": str(uuid4())},
     ("POST", f"{_M}/match-runs/{{run_id:uuid}}/unpin"): {"a": str(uuid4()), "b": str(uuid4())},

@@ -215,3 +215,23 @@ async def test_the_iln_country_cap_holds_across_runs_of_a_round(api, factory):
         headers=coordinator(world),
     )
     assert {(a["country"], a["waitlist_reason"]) for a in waiting.json()} == {("AU", "country cap")}
+
+
+async def test_a_refused_application_may_be_made_again(api, factory):
+    world = await factory.tenant("refuse")
+    prog = await programme(api, world, "alia-mentoring")
+    ((who, first),) = await applicants(api, factory, prog, "mentor", 1, capacity=5)
+    assert first["status"] == "referred"  # five mentees is more than the policy's three
+    # Only a coordinator refuses, and only what was referred.
+    url = f"{prog.base}/applications/{first['id']}/refuse"
+    mine = await api.post(url, json={"reason": "no"}, headers=who.headers)
+    assert mine.status_code == 403
+    refused = await api.post(
+        url, json={"reason": "Five mentees is too many."}, headers=coordinator(world)
+    )
+    assert refused.status_code == 200 and refused.json()["status"] == "refused"
+    again = await api.post(url, json={"reason": "twice"}, headers=coordinator(world))
+    assert again.status_code == 409 and "refused" in again.json()["detail"]
+    assert "mentoring.application.refused" in await _inbox(api, prog, who)
+    second = await apply(api, prog, who, "mentor", capacity=2)
+    assert second["status"] == "accepted"
