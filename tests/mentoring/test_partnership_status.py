@@ -7,6 +7,8 @@ across every run."""
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
+from datetime import date, timedelta
 from typing import Any
 
 from tests.mentoring.stories import (
@@ -89,6 +91,25 @@ async def test_withdrawing_from_one_partnership_leaves_the_others_live(api, fact
 async def test_termination_for_a_breach_ends_every_live_partnership(api, factory):
     prog, mentor, mentor_app, mentees, made = await _mentor_with_three(api, factory, "breach")
     parties = {str(who.person_id): who for who, _ in mentees}
+    # The mentor also mentors in a second intake of the scheme, and has applied to a
+    # third that has not been matched yet.
+    intakes = []
+    for name, days in (("Second", 31), ("Third", 32)):
+        created = await api.post(
+            f"{prog.base}/schemes/{prog.scheme_id}/intakes",
+            json={"name": name, "starts_on": (date.today() + timedelta(days=days)).isoformat()},
+            headers=coordinator(prog.world),
+        )
+        assert created.status_code == 201, created.text
+        intake = created.json()
+        intakes.append(replace(prog, intake_id=intake["id"], intake=intake, people=[]))
+    second, third = intakes
+    second_app = await apply(api, second, mentor, "mentor")
+    ((other_mentee, _),) = await applicants(api, factory, second, "mentee", 1)
+    run = await run_matching(api, second)
+    await publish(api, second, run["id"])
+    (elsewhere,) = await partnerships(api, second)
+    third_app = await apply(api, third, mentor, "mentor")
     ended = await act(
         api,
         prog,
@@ -116,6 +137,14 @@ async def test_termination_for_a_breach_ends_every_live_partnership(api, factory
     for pair in after[1:]:
         refused = await act(api, prog, pair["id"], "accept", mentor.headers, expect=409)
         assert "terminated" in refused["detail"]
+    # In the other intakes of the scheme too: the partnership ends, its partner is told
+    # and on the rematch list, and the open application is removed.
+    (there,) = await partnerships(api, second)
+    assert (there["id"], there["state"]) == (elsewhere["id"], "terminated")
+    assert (await _application(api, second, there["application_b"]))["rematch"] is True
+    assert "mentoring.partner_left" in await _inbox(api, prog, other_mentee)
+    for app in (second_app, third_app):
+        assert (await _application(api, prog, app["id"]))["status"] == "removed"
     # The removed mentor cannot apply to the intake again.
     again = await apply(api, prog, mentor, "mentor", expect=409)
     assert "already applied" in again["detail"] and "removed" in again["detail"]
