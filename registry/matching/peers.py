@@ -65,6 +65,8 @@ from registry.matching.scoring import (
 # Stands for "not allowed" in gain arithmetic, where -inf would turn into NaN.
 BARRED = -1e15
 EPS = 1e-9
+#: The resolution of the relaxation's costs (see `_cycle_cover`).
+COVER_SCALE = float(2**20)
 
 
 @dataclass
@@ -513,9 +515,13 @@ def _cycle_cover(values: FloatMatrix, candidates: int = 40) -> IntArray:
     keep = worth > 0
     rows, cols, worth = rows[keep], cols[keep], worth[keep]
     ceiling = float(worth.max(initial=0.0)) + 1.0
+    # Whole-number costs (to 2**-20 of a point): LAPJVsp can cycle forever on float
+    # costs that tie to within rounding, as priced relaxations of a later run do (seen
+    # on a round's 400 late applicants after 1,730 placed); on whole numbers it cannot.
+    costs = np.round((ceiling - worth) * COVER_SCALE)
     graph = csr_matrix(
         (
-            np.concatenate([ceiling - worth, np.full(n, ceiling)]),
+            np.concatenate([costs, np.full(n, round(ceiling * COVER_SCALE), dtype=np.float64)]),
             (np.concatenate([rows, np.arange(n)]), np.concatenate([cols, np.arange(n)])),
         ),
         shape=(n, n),
