@@ -86,11 +86,15 @@ class Constraints:
     `pinned`: pairs a coordinator fixed; they are always in the result and use capacity.
     `country_cap`: for peer rounds, the largest share of the round's matched
     participants that may come from one country (ILN: 0.2); None means no cap.
+    `placed`: participants the round placed in earlier runs (published partnerships),
+    as (country, count): the cap is a property of the round, so they count towards
+    every country's share and the round's size exactly as pins do.
     """
 
     forbidden: frozenset[frozenset[str]] = frozenset()
     pinned: tuple[tuple[str, str], ...] = ()
     country_cap: float | None = None
+    placed: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)

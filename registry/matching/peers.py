@@ -6,7 +6,9 @@ other countries", the ILN seed). The seeds do not state the cap; issue 7 gives I
 supply more than `country_cap` of the participants the round places (pinned pairs
 included), so the round stays international however many applicants one country sends.
 People the cap turns away are unmatched with the reason "country cap"; pins are always
-kept, even where they alone exceed it.
+kept, even where they alone exceed it. A later run of the same round (late applicants,
+rematches) is given the participants earlier runs placed (`Constraints.placed`); they
+count like pins, so the cap holds for the round as a whole, not for each run.
 
 The solver, in order:
 1. the round size: the largest even number S of participants such that the countries
@@ -63,6 +65,8 @@ from registry.matching.scoring import (
 # Stands for "not allowed" in gain arithmetic, where -inf would turn into NaN.
 BARRED = -1e15
 EPS = 1e-9
+#: The resolution of the relaxation's costs (see `_cycle_cover`).
+COVER_SCALE = float(2**20)
 
 
 @dataclass
@@ -76,8 +80,17 @@ class PeerProblem:
     country: IntArray
     countries: list[str]
     pinned: list[tuple[Profile, Profile]]
+    #: Participants fixed before the solver starts, by country: the pinned pairs and
+    #: whoever earlier runs of the round placed.
     pinned_per_country: IntArray
     cap: float | None
+    #: How many participants earlier runs of the round placed (in `pinned_per_country`).
+    placed_before: int = 0
+
+    @property
+    def fixed(self) -> int:
+        """Participants of the round before this run places anyone: pins and earlier runs."""
+        return 2 * len(self.pinned) + self.placed_before
 
 
 def prepare(
@@ -110,7 +123,10 @@ def prepare(
         pinned.append((by_id[min(a, b)], by_id[max(a, b)]))
 
     people = sorted((p for p in peers if p.id not in taken), key=lambda p: p.id)
-    countries = sorted({p.country for p in peers})
+    placed = dict(constraints.placed)
+    if any(count < 0 for count in placed.values()):
+        raise MatchingInputError("placed", "a country cannot have placed fewer than nobody")
+    countries = sorted({p.country for p in peers} | {c for c, n in placed.items() if n})
     country_index = {c: i for i, c in enumerate(countries)}
     scores, eligible = score_matrix(people, people, weights, "peer")
     index = {p.id: i for i, p in enumerate(people)}
@@ -130,6 +146,9 @@ def prepare(
     for a_, b_ in pinned:
         pinned_per_country[country_index[a_.country]] += 1
         pinned_per_country[country_index[b_.country]] += 1
+    for country, count in placed.items():
+        if count:
+            pinned_per_country[country_index[country]] += count
     return PeerProblem(
         people=people,
         scores=scores,
@@ -140,6 +159,7 @@ def prepare(
         pinned=pinned,
         pinned_per_country=pinned_per_country,
         cap=cap,
+        placed_before=sum(placed.values()),
     )
 
 
@@ -495,9 +515,13 @@ def _cycle_cover(values: FloatMatrix, candidates: int = 40) -> IntArray:
     keep = worth > 0
     rows, cols, worth = rows[keep], cols[keep], worth[keep]
     ceiling = float(worth.max(initial=0.0)) + 1.0
+    # Whole-number costs (to 2**-20 of a point): LAPJVsp can cycle forever on float
+    # costs that tie to within rounding, as priced relaxations of a later run do (seen
+    # on a round's 400 late applicants after 1,730 placed); on whole numbers it cannot.
+    costs = np.round((ceiling - worth) * COVER_SCALE)
     graph = csr_matrix(
         (
-            np.concatenate([ceiling - worth, np.full(n, ceiling)]),
+            np.concatenate([costs, np.full(n, round(ceiling * COVER_SCALE), dtype=np.float64)]),
             (np.concatenate([rows, np.arange(n)]), np.concatenate([cols, np.arange(n)])),
         ),
         shape=(n, n),
@@ -558,7 +582,7 @@ def solve(problem: PeerProblem) -> tuple[dict[int, int], int]:
         # Shakes pay off on small rounds (measured: +0.2..0.5 % against the MILP at
         # 80-200 people); on 2,000 they found nothing better and cost seconds.
         search.perturb_and_improve(kicks=40 if n <= 500 else 0)
-        placed = int((search.mate >= 0).sum()) + 2 * len(problem.pinned)
+        placed = int((search.mate >= 0).sum()) + problem.fixed
         if placed >= placed_target or placed_target == 0:
             break
         # Fewer placed than planned: the cap applies to the round as placed.
@@ -594,7 +618,7 @@ def peer_result(
         if i < j
     ]
     placed_per_country = Counter(problem.people[i].country for i in mate) + Counter(
-        p.country for pair in problem.pinned for p in pair
+        {c: int(n) for c, n in zip(problem.countries, problem.pinned_per_country, strict=True)}
     )
     unmatched = []
     for i, person in enumerate(problem.people):

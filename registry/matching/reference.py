@@ -126,7 +126,7 @@ def peer_optimum(problem: PeerProblem, time_limit: float = 120.0) -> float:
         (np.ones(2 * e), (np.concatenate([problem.country[iu], problem.country[ju]]), both)),
         shape=(len(problem.countries), e),
     )
-    pinned = 2 * len(problem.pinned)
+    pinned = problem.fixed
     available = np.bincount(problem.country, minlength=len(problem.countries))
     largest = int(available.sum()) + pinned
     best = (
@@ -193,9 +193,7 @@ def peer_upper_bound(problem: PeerProblem, evaluations: int = 16) -> float:
     cap = problem.cap
     priced = bound_countries[problem.country].astype(np.float64)
     k = int(bound_countries.sum())
-    pinned_term = cap * 2 * len(problem.pinned) * k - int(
-        problem.pinned_per_country[bound_countries].sum()
-    )
+    pinned_term = cap * problem.fixed * k - int(problem.pinned_per_country[bound_countries].sum())
 
     def bound(price: float) -> float:
         weights = values - price * priced[:, None] - price * priced[None, :] + 2 * cap * price * k

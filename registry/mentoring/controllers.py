@@ -67,7 +67,7 @@ ApplicationStatus = Annotated[
     str | None,
     QueryParameter(
         max_length=16,
-        pattern=r"^(accepted|referred|matched|waitlisted|withdrawn|removed)$",
+        pattern=r"^(accepted|referred|matched|waitlisted|withdrawn|refused|removed)$",
         description="Only applications in this status (`waitlisted`: the waitlist)",
     ),
 ]
@@ -258,6 +258,23 @@ class SchemeController(TenantRoutes):
         self, tenant_scope: Scope, actor: Who, application_id: FromPath[UUID]
     ) -> ApplicationOut:
         return await service.admit_application(tenant_scope, application_id, actor=actor)
+
+    @post(
+        "/applications/{application_id:uuid}/refuse",
+        **allow(RUNNERS, 409),
+        status_code=200,
+        summary="Refuse an application the policy referred to a coordinator",
+    )
+    async def refuse(
+        self,
+        tenant_scope: Scope,
+        actor: Who,
+        application_id: FromPath[UUID],
+        data: JSONBody[ReasonIn],
+    ) -> ApplicationOut:
+        return await service.refuse_application(
+            tenant_scope, application_id, data.reason, actor=actor
+        )
 
     @post(
         "/applications/{application_id:uuid}/withdraw",

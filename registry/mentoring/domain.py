@@ -360,3 +360,34 @@ def fee_owed(decision: Decision) -> tuple[float, str, date, date] | None:
 
 def _as_date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+# --- applications -------------------------------------------------------------------------
+
+#: Applications that are over: whoever holds one may apply to the intake again while
+#: its window is open (the earlier one stays, as history).
+CLOSED_APPLICATION: tuple[str, ...] = ("withdrawn", "refused")
+#: Partnership states that have ended early: the pair parted.
+PARTED: tuple[State, ...] = ("withdrawn", "terminated")
+
+
+def application_status(held: int, *, left: str | None = None) -> str:
+    """An application's status once one of its partnerships has ended, from what it
+    still holds: matched while it holds any partnership (one withdrawal from a mentor's
+    three leaves her matched to the other two); once it holds none, the person who
+    left is out (`left`: withdrawn, removed) and a partner left behind is back in the
+    pool (accepted, on the rematch list)."""
+    if held > 0:
+        return "matched"
+    return left or "accepted"
+
+
+def places_left(role: str, status: str, capacity: int, held: int) -> int:
+    """Places the next run may fill for this application: none once it is over or
+    referred; a mentor's capacity less the partnerships she holds; one for a free
+    mentee or peer."""
+    if status not in ("accepted", "waitlisted", "matched"):
+        return 0
+    if role == "mentor":
+        return max(capacity - held, 0)
+    return 0 if held else 1

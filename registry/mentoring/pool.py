@@ -152,9 +152,11 @@ def propose(
     pins: Sequence[tuple[str, str]],
     ended: Iterable[tuple[str, str]] = (),
     country_cap: float | None = None,
+    placed: Mapping[str, int] | None = None,
 ) -> MatchResult:
     """The engine's proposal for the pool: informal pairs and the coordinator's pins
-    fixed, forbidden pairs never proposed, the rematch list matched first."""
+    fixed, forbidden pairs never proposed, the rematch list matched first, and the
+    country cap counted over the round with those earlier runs `placed` (by country)."""
     weights = matching.weights_for_scheme(weights_preset)
     forbidden = forbidden_pairs(pool, ended)
     # The coordinator's pins win over an informal pair that shares a mentee (or a peer);
@@ -167,7 +169,12 @@ def propose(
         and not taken.intersection(pin if mode == "peer" else pin[:1])
     ]
     fixed = list(dict.fromkeys([*informal, *pins]))
-    constraints = Constraints(forbidden=forbidden, pinned=tuple(fixed), country_cap=country_cap)
+    constraints = Constraints(
+        forbidden=forbidden,
+        pinned=tuple(fixed),
+        country_cap=country_cap,
+        placed=tuple(sorted((placed or {}).items())),
+    )
     priority = frozenset(applicant.id for applicant in pool if applicant.rematch)
     try:
         if mode == "peer":

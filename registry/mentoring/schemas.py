@@ -184,6 +184,10 @@ class ApplicationOut(msgspec.Struct, kw_only=True):
     waitlist_reason: str | None
     fee: FeeOut
     created_at: datetime
+    #: Partnerships the application holds that have not ended (withdrawn or terminated).
+    partnerships: int = 0
+    #: Places the next run may still fill: a mentor's capacity less what she holds.
+    free_places: int = 0
 
 
 class PairOut(msgspec.Struct, kw_only=True):

@@ -368,7 +368,9 @@ def _fee_out(row: dict[str, Any]) -> FeeOut:
     )
 
 
-def _application_out(row: dict[str, Any]) -> ApplicationOut:
+def _application_out(row: dict[str, Any], held: int = 0) -> ApplicationOut:
+    """The application with its partnerships: `held` is how many it holds that have not
+    ended (what its status and free places follow from)."""
     decision = _json(row["decision"]) or {}
     reasons = [entry["reason"] for entry in decision.get("rules", []) if not entry["passed"]]
     return ApplicationOut(
@@ -396,6 +398,8 @@ def _application_out(row: dict[str, Any]) -> ApplicationOut:
         waitlist_reason=row["waitlist_reason"],
         fee=_fee_out(row),
         created_at=_created(row["created_at"]),
+        partnerships=held,
+        free_places=domain.places_left(row["role"], row["status"], int(row["capacity"]), held),
     )
 
 
@@ -531,11 +535,14 @@ async def submit_application(
     spoken = languages.codes(data.languages)
     async with write_transaction():
         await lock_head(scope.tenant_id)
+        # One open application per person and intake; one withdrawn or refused is
+        # history, and its owner may apply again while the window is open.
         existing = await (
             scope.select(MentoringApplication, MentoringApplication.id, MentoringApplication.status)
             .where(
                 (MentoringApplication.intake == as_uuid(intake["id"]))
                 & (MentoringApplication.person == person)
+                & MentoringApplication.status.not_in(list(domain.CLOSED_APPLICATION))
             )
             .first()
         )
@@ -633,6 +640,7 @@ async def _check_informal_partner(
         .where(
             (MentoringApplication.intake == as_uuid(intake["id"]))
             & (MentoringApplication.person == data.pair_with)
+            & MentoringApplication.status.not_in(list(domain.CLOSED_APPLICATION))
         )
         .first()
     )
@@ -661,7 +669,26 @@ async def _application_row(
 async def get_application(
     scope: TenantScope, application_id: UUID | str, *, actor: Actor
 ) -> ApplicationOut:
-    return _application_out(await _application_row(scope, application_id, actor))
+    row = await _application_row(scope, application_id, actor)
+    held = await _held_by_person(scope, as_uuid(row["person"]))
+    return _application_out(row, held.get(str(as_uuid(row["id"])), 0))
+
+
+HELD_BY_PERSON_SQL = (
+    "SELECT application_a, application_b, person_a FROM mentoring_partnership"
+    " WHERE tenant = {tenant} AND (person_a = {} OR person_b = {})"
+    " AND state NOT IN ('withdrawn', 'terminated')"
+)
+
+
+async def _held_by_person(scope: TenantScope, person: UUID) -> dict[str, int]:
+    """Partnerships not ended per application of one person, across the tenant."""
+    held: dict[str, int] = {}
+    for row in await scope.rows(HELD_BY_PERSON_SQL, person, person):
+        side = "application_a" if as_uuid(row["person_a"]) == person else "application_b"
+        app = str(as_uuid(row[side]))
+        held[app] = held.get(app, 0) + 1
+    return held
 
 
 async def list_applications(
@@ -678,7 +705,8 @@ async def list_applications(
     if not is_reader(actor):
         query = query.where(MentoringApplication.person == actor.person_id)
     rows = await query.order_by(MentoringApplication.created_at)
-    return [_application_out(row) for row in rows]
+    held, _ = await _partnership_links(scope, as_uuid(intake["id"]))
+    return [_application_out(row, held.get(str(as_uuid(row["id"])), 0)) for row in rows]
 
 
 async def my_applications(scope: TenantScope, *, actor: Actor) -> list[ApplicationOut]:
@@ -687,7 +715,10 @@ async def my_applications(scope: TenantScope, *, actor: Actor) -> list[Applicati
         .where(MentoringApplication.person == actor.person_id)
         .order_by(MentoringApplication.created_at)
     )
-    return [_application_out(row) for row in rows]
+    if actor.person_id is None:
+        return []
+    held = await _held_by_person(scope, actor.person_id)
+    return [_application_out(row, held.get(str(as_uuid(row["id"])), 0)) for row in rows]
 
 
 async def admit_application(
@@ -706,6 +737,38 @@ async def admit_application(
             "mentoring_application",
             row["id"],
             {"status": ["referred", "accepted"]},
+        )
+    return await get_application(scope, application_id, actor=actor)
+
+
+async def refuse_application(
+    scope: TenantScope, application_id: UUID | str, reason: str, *, actor: Actor
+) -> ApplicationOut:
+    """A coordinator refuses an application the policy referred to them, with the
+    reason, which the applicant is told; the person may apply again (the refused
+    application stays, as history)."""
+    async with write_transaction():
+        await lock_head(scope.tenant_id)
+        row = await _application_row(scope, application_id, actor)
+        if row["status"] != "referred":
+            raise Conflict(f"only a referred application is refused; this one is {row['status']}")
+        await _set_application(scope, row, {MentoringApplication.status: "refused"})
+        await actor.record(
+            scope.tenant_id,
+            "mentoring.application.refused",
+            "mentoring_application",
+            row["id"],
+            {"status": ["referred", "refused"]},
+            reason,
+        )
+        intake = await _row(scope, MentoringIntake, row["intake"], "intake")
+        await notify(
+            scope,
+            [as_uuid(row["person"])],
+            kind="mentoring.application.refused",
+            subject=f"Your application to {intake['name']} was not accepted",
+            body=f"{reason} You may apply again while applications are open.",
+            link=f"/t/{scope.slug}/mentoring/applications/{row['id']}",
         )
     return await get_application(scope, application_id, actor=actor)
 
@@ -780,9 +843,20 @@ async def _partnership_links(
     return held, parted
 
 
-async def _has_partnerships(scope: TenantScope, intake_id: UUID) -> bool:
-    count = await scope.count(MentoringPartnership).where(MentoringPartnership.intake == intake_id)
-    return bool(count)
+PLACED_SQL = (
+    "SELECT a.country, COUNT(DISTINCT a.id) AS n FROM mentoring_partnership x"
+    " JOIN mentoring_application a ON a.id IN (x.application_a, x.application_b)"
+    " WHERE x.tenant = {tenant} AND x.intake = {}"
+    " AND x.state NOT IN ('withdrawn', 'terminated') GROUP BY a.country"
+)
+
+
+async def _placed_by_country(scope: TenantScope, intake_id: UUID) -> dict[str, int]:
+    """Participants of the round's published partnerships, by country. A partnership
+    that ended leaves the round (its stayer is back in the pool and counts if placed
+    again); one that ran its course stays part of it."""
+    rows = await scope.rows(PLACED_SQL, intake_id)
+    return {str(row["country"]): int(row["n"]) for row in rows}
 
 
 async def _pool(
@@ -858,14 +932,14 @@ async def _compute(
     policy = await scheme_policy(scope, scheme)
     pool, parted = await _pool(scope, intake)
     kept = [(a, b) for a, b in pins if a in pool and b in pool]
-    cap = None
-    if scheme["mode"] == "peer" and not await _has_partnerships(scope, as_uuid(intake["id"])):
-        # The cap shapes the round as a whole, so it binds the round's first matching. A
-        # later run only replaces partners who left (their places were counted already):
-        # a share of its handful of people says nothing about the round.
+    cap, placed = None, {}
+    if scheme["mode"] == "peer":
+        # The cap is a property of the round: every run, the first or one over late
+        # applicants and rematches, counts whoever the round has placed already.
         cap = domain.country_cap(policy)
+        placed = await _placed_by_country(scope, as_uuid(intake["id"]))
     result = propose(
-        scheme["mode"], scheme["weights_preset"], list(pool.values()), kept, parted, cap
+        scheme["mode"], scheme["weights_preset"], list(pool.values()), kept, parted, cap, placed
     )
     pairs, unmatched = run_rows(result)
     forbidden = sorted(sorted(pair) for pair in forbidden_pairs(list(pool.values()), parted))
@@ -1457,9 +1531,13 @@ async def _transition(
                 reason=reason,
                 actor=actor,
             )
-        if name == "terminate":
+        if name == "terminate" and in_breach is None:
             await _part(
-                scope, row, intake, leaving=in_breach, status="removed", reason=reason, actor=actor
+                scope, row, intake, leaving=None, status="removed", reason=reason, actor=actor
+            )
+        if name == "terminate" and in_breach is not None:
+            await _remove_from_scheme(
+                scope, row, intake, scheme, in_breach=in_breach, reason=reason, actor=actor
             )
     return await get_partnership(scope, partnership_id, actor=actor)
 
@@ -1484,6 +1562,89 @@ async def _check_published(scope: TenantScope, row: dict[str, Any]) -> None:
         raise Conflict(
             f"the match run that proposed this partnership is {run['status']}; "
             "a partnership is accepted only after its run is published"
+        )
+
+
+BREACHER_LIVE_SQL = (
+    "SELECT x.* FROM mentoring_partnership x JOIN mentoring_intake i ON i.id = x.intake"
+    " WHERE x.tenant = {tenant} AND i.scheme = {} AND (x.person_a = {} OR x.person_b = {})"
+    " AND x.state IN ('proposed', 'accepted', 'active', 'midway_review_done')"
+    " ORDER BY x.created_at"
+)
+
+BREACHER_APPLICATIONS_SQL = (
+    "SELECT a.id, a.status FROM mentoring_application a"
+    " JOIN mentoring_intake i ON i.id = a.intake"
+    " WHERE a.tenant = {tenant} AND i.scheme = {} AND a.person = {}"
+    " AND a.status NOT IN ('withdrawn', 'refused', 'removed')"
+)
+
+
+async def _remove_from_scheme(
+    scope: TenantScope,
+    row: dict[str, Any],
+    intake: dict[str, Any],
+    scheme: dict[str, Any],
+    *,
+    in_breach: UUID,
+    reason: str,
+    actor: Actor,
+) -> None:
+    """Termination for a breach is termination from the scheme (ALIA: misconduct may
+    result in termination from the scheme): every other live partnership of the person
+    in breach, in any intake of the scheme, ends with the same reason; each partner is
+    told and goes first on the rematch list; every open application of theirs in the
+    scheme is removed, so no run matches them again. `row` is already terminated."""
+    now = datetime.now(UTC)
+    scheme_id = as_uuid(scheme["id"])
+    ended = [(row, intake)]
+    for other in await scope.rows(BREACHER_LIVE_SQL, scheme_id, in_breach, in_breach):
+        await scope.update(
+            MentoringPartnership,
+            {
+                MentoringPartnership.state: "terminated",
+                MentoringPartnership.ended_at: now,
+                MentoringPartnership.ended_by: actor.person_id,
+                MentoringPartnership.end_reason: reason,
+            },
+        ).where(MentoringPartnership.id == as_uuid(other["id"]))
+        await actor.record(
+            scope.tenant_id,
+            "mentoring.partnership.terminated",
+            "mentoring_partnership",
+            other["id"],
+            {"state": [other["state"], "terminated"], "in_breach": [None, str(in_breach)]},
+            reason,
+        )
+        other_intake = (
+            intake
+            if as_uuid(other["intake"]) == as_uuid(intake["id"])
+            else await _row(scope, MentoringIntake, other["intake"], "intake")
+        )
+        ended.append((other, other_intake))
+    for partnership, where in ended:
+        await _part(
+            scope,
+            partnership,
+            where,
+            leaving=in_breach,
+            status="removed",
+            reason=reason,
+            actor=actor,
+        )
+    for app in await scope.rows(BREACHER_APPLICATIONS_SQL, scheme_id, in_breach):
+        await _set_application(
+            scope,
+            app,
+            {MentoringApplication.status: "removed", MentoringApplication.rematch: False},
+        )
+        await actor.record(
+            scope.tenant_id,
+            "mentoring.application.removed",
+            "mentoring_application",
+            app["id"],
+            {"status": [app["status"], "removed"]},
+            reason,
         )
 
 
@@ -1547,9 +1708,15 @@ async def _part(
     reason: str,
     actor: Actor,
 ) -> None:
-    """After a withdrawal or termination: whoever leaves is out of the intake; the
-    other party goes on the rematch list (matched first in the next run). With no one
-    named as leaving (a termination without a party in breach), both are out."""
+    """After one partnership ended (withdrawn or terminated; `row` is already stored
+    as ended): only that partnership changes. Each side's application follows from what
+    it still holds (`domain.application_status`): whoever left is out of the intake once
+    they hold nothing more (`status`: withdrawn or removed; a mentor who withdrew from
+    one of her mentees stays matched to the others, with a free place), and the other
+    party goes on the rematch list (matched first in the next run). With no one named
+    as leaving (a termination without a party in breach), both leave this partnership.
+    A person removed for a breach is out whatever else they hold (their other
+    partnerships in the scheme end with this one)."""
     sides = [
         (as_uuid(row["person_a"]), row["application_a"]),
         (as_uuid(row["person_b"]), row["application_b"]),
@@ -1558,19 +1725,34 @@ async def _part(
     stayers: list[UUID] = []
     for person, app_id in sides:
         app = await _row(scope, MentoringApplication, app_id, "application")
+        holds = held.get(str(as_uuid(app_id)), 0)
         if leaving is None or person == leaving:
+            breach = leaving is not None and status == "removed"
+            after = status if breach else domain.application_status(holds, left=status)
             await _set_application(
                 scope,
                 app,
-                {MentoringApplication.status: status, MentoringApplication.rematch: False},
+                {
+                    MentoringApplication.status: after,
+                    MentoringApplication.rematch: bool(app["rematch"]) and after == "matched",
+                },
             )
+            if after != app["status"]:
+                await actor.record(
+                    scope.tenant_id,
+                    f"mentoring.application.{after}",
+                    "mentoring_application",
+                    app["id"],
+                    {"status": [app["status"], after]},
+                    reason,
+                )
             continue
-        still = held.get(str(as_uuid(app_id)), 0) > 0
+        still = holds > 0
         await _set_application(
             scope,
             app,
             {
-                MentoringApplication.status: "matched" if still else "accepted",
+                MentoringApplication.status: domain.application_status(holds),
                 MentoringApplication.rematch: True,
             },
         )
@@ -1612,8 +1794,9 @@ async def _part(
             kind="mentoring.partner_left",
             subject=f"Your partnership in {intake['name']} has ended",
             body=(
-                "Your partner has left the scheme. You are on the rematch list and will be "
-                "matched first in the next run."
+                "Your partnership has ended: your partner withdrew from it, or was removed "
+                "from the scheme. You are on the rematch list and will be matched first in "
+                "the next run."
             ),
             link=link,
         )

@@ -113,6 +113,7 @@ MENTORING_BODIES: dict[tuple[str, str], Any] = {
         "utc_offset": 10,
     },
     ("POST", f"{_M}/applications/{{application_id:uuid}}/withdraw"): {"reason": "x"},
+    ("POST", f"{_M}/applications/{{application_id:uuid}}/refuse"): {"reason": "x"},
     ("POST", f"{_M}/applications/{{application_id:uuid}}/fee"): {"state": "waived"},
     ("POST", f"{_M}/applications/{{application_id:uuid}}/fee/refund"): {"reason": "x"},
     ("PATCH", f"{_M}/schemes/{{scheme_id:uuid}}"): {"name": "Renamed scheme"},

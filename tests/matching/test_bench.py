@@ -31,10 +31,13 @@ def test_bench_prints_one_json_line_per_case_with_the_figures() -> None:
     )
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in result.output.splitlines()]
-    assert [line["kind"] for line in lines] == ["mentor-mentee", "peer", "peer"]
-    for line in lines:
+    assert [line["kind"] for line in lines] == ["mentor-mentee", "peer", "peer", "peer-late"]
+    for line in lines[:3]:
         assert {"kind", "size", "seconds", "score", "optimal_score", "greedy_score"} <= set(line)
-    mentoring, judged, full = lines
+    mentoring, judged, full, late = lines
+    # A later run of the round counts what the first placed: the cap holds for the round.
+    assert late["placed_before"] == 2 * full["pairs"] and late["cap_held"] is True
+    assert late["largest_country_share"] <= 0.2 and late["unmatched_country_cap"] > 0
     # The assignment is exact: it equals the LP's optimum, and greedy never beats it.
     assert mentoring["equal_to_optimum"] is True
     assert mentoring["greedy_score"] <= mentoring["score"]

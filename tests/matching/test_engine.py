@@ -379,3 +379,53 @@ def test_small_peer_rounds_are_matched_optimally(run: tuple) -> None:
     mate, _ = peer_engine.solve(problem)
     found = sum(float(problem.objective[i, j]) for i, j in mate.items() if i < j)
     assert math.isclose(found, _brute_force_peers(problem), abs_tol=1e-6)
+
+
+@PROPERTY
+@given(
+    peer_rounds(),
+    st.dictionaries(st.sampled_from(["AU", "NZ", "FJ", "GB"]), st.integers(0, 4), max_size=4),
+    st.sampled_from([0.2, 0.4, 0.5]),
+)
+def test_the_cap_counts_what_earlier_runs_of_the_round_placed(
+    run: tuple, placed: dict[str, int], cap: float
+) -> None:
+    people, constraints, priority = run
+    later = Constraints(constraints.forbidden, (), cap, tuple(sorted(placed.items())))
+    result = match_peers(people, ILN, later, priority)
+    _check_partition(result, {p.id for p in people})
+    by_id = {p.id: p for p in people}
+    round_ = Counter(placed) + Counter(by_id[x].country for p in result.pairs for x in (p.a, p.b))
+    size = sum(round_.values())
+    before = sum(placed.values())
+    if all(n <= math.floor(cap * before + 1e-9) for n in placed.values()):
+        # The round kept the cap so far: this run keeps it for the round as a whole.
+        assert all(n <= math.floor(cap * size + 1e-9) for n in round_.values())
+    for u in result.unmatched:
+        if u.reason == "country cap":
+            assert round_[by_id[u.id].country] >= math.floor(cap * size + 1e-9)
+
+
+def test_a_later_run_is_held_to_the_cap_of_the_whole_round() -> None:
+    english = frozenset({"en"})
+
+    def peer(pid: str, country: str) -> Profile:
+        return Profile(pid, "peer", frozenset({"a"}), "public", 3, 5, country, english, 10.0)
+
+    late = [peer(f"au{i}", "AU") for i in range(3)] + [
+        peer(c.lower(), c) for c in ("KE", "IN", "US", "ZA", "PH", "SG", "JP")
+    ]
+    # Uncapped (as later runs were), all three Australians are placed.
+    uncapped = match_peers(late, ILN, Constraints())
+    assert sum(x.startswith("au") for p in uncapped.pairs for x in (p.a, p.b)) == 3
+    # After a first run placed two of each of five countries, the round of 18 takes
+    # one more Australian (3 of 18); the other two are turned away by the cap.
+    earlier = (("AU", 2), ("CA", 2), ("FJ", 2), ("GB", 2), ("NZ", 2))
+    later = match_peers(late, ILN, Constraints(country_cap=0.2, placed=earlier))
+    au = [x for p in later.pairs for x in (p.a, p.b) if x.startswith("au")]
+    assert len(later.pairs) == 4 and len(au) == 1
+    assert {u.reason for u in later.unmatched if u.id.startswith("au")} == {"country cap"}
+    # Australia already at a fifth of a round of 20 placed: no room for more.
+    full = (("AU", 4), ("CA", 4), ("FJ", 4), ("GB", 4), ("NZ", 4))
+    none = match_peers(late[:4], ILN, Constraints(country_cap=0.2, placed=full))
+    assert [u.reason for u in none.unmatched if u.id.startswith("au")] == ["country cap"] * 3
