@@ -113,6 +113,7 @@ _WHEN = {
     403: "The caller's role does not allow this, or the tenant is suspended",
     404: "No such tenant or object visible to the caller",
     409: "The request conflicts with the current state",
+    413: "The body is larger than this route accepts",
     415: "The body's media type is not accepted here",
     429: "Too many attempts; see Retry-After",
 }

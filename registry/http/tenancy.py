@@ -39,12 +39,14 @@ ROLES_KEY = "roles"
 def allow(roles: Iterable[Role], *errors: int) -> dict[str, Any]:
     """Route options of a tenant route: the roles it admits and the errors it documents.
 
-    `@get("/members", **allow(READERS))`: every tenant route may answer 400, 401, 403
-    and 404; pass further codes (409, ...) that the route itself can produce.
+    `@get("/members", **allow(READERS))`: every tenant route may answer 400, 401, 403,
+    404 and 413 (a body over the route's limit: the limit is in bytes, so a text field
+    within its length in characters can still exceed it once escaped); pass further
+    codes (409, ...) that the route itself can produce.
     """
     return {
         "opt": {ROLES_KEY: frozenset(roles)},
-        "responses": problem_responses(400, 401, 403, 404, *errors),
+        "responses": problem_responses(400, 401, 403, 404, 413, *errors),
     }
 
 

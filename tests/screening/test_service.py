@@ -59,5 +59,10 @@ def test_check_without_a_readable_database_fails_closed(tmp_path):
         "Anybody",
         env={"ACCORD_DATABASE_URL": f"sqlite:///{tmp_path / 'unmigrated.sqlite3'}"},
     )
-    assert result.returncode == 3, result.stderr
-    assert "NOT_CLEARED" in result.stdout and "no list loaded" in result.stderr
+    # Nothing is said clear: the check refuses in one line naming the missing database
+    # (and creates none), as every command does outside a migrated database.
+    assert result.returncode == 1, result.stderr
+    assert "CLEAR" not in result.stdout
+    assert "no database at" in result.stderr and "unmigrated.sqlite3" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "unmigrated.sqlite3").exists()
