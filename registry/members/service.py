@@ -530,7 +530,7 @@ LIVE_SQL = (
 async def _tell_coordinators(scope: TenantScope, records: Iterable[dict[str, Any]]) -> None:
     """Tell the coordinators about each live participant whose changed record no longer
     meets the scheme policy's membership rules (runs inside the caller's transaction)."""
-    from registry.mentoring.service import scheme_policy  # mentoring reads this module
+    from registry.mentoring.schemes import scheme_policy  # mentoring reads this module
 
     by_email = {str(r["email"]).lower(): r for r in records}
     by_number = {str(r["number"]): r for r in records}

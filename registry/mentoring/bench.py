@@ -57,8 +57,12 @@ async def _work(mentees: int) -> dict[str, Any]:
 
     from policies.dates import add_months
     from registry.audit.ledger import OPERATOR, Actor
-    from registry.mentoring import service
+    from registry.mentoring.applications import submit_application
+    from registry.mentoring.fees import charge_due_fees
+    from registry.mentoring.partnerships import accept_partnership, list_partnerships
+    from registry.mentoring.runs import create_run, publish_run
     from registry.mentoring.schemas import ApplicationIn, IntakeCreate, SchemeCreate
+    from registry.mentoring.schemes import create_intake, create_scheme
     from tenants import clock
     from tenants.database import open_pool
     from tenants.roles import Role
@@ -70,7 +74,7 @@ async def _work(mentees: int) -> dict[str, Any]:
     await open_pool()
     tenant = await create_tenant("bench-alia", "Bench ALIA", "AU", actor=OPERATOR)
     scope = TenantScope(tenant.id, str(tenant.slug))
-    scheme = await service.create_scheme(
+    scheme = await create_scheme(
         scope,
         SchemeCreate(
             name="ALIA", mode="mentor-mentee", preset="alia-mentoring", interests=INTERESTS
@@ -78,7 +82,7 @@ async def _work(mentees: int) -> dict[str, Any]:
         actor=OPERATOR,
     )
     today = await clock.today(scope)
-    intake = await service.create_intake(
+    intake = await create_intake(
         scope,
         scheme.id,
         IntakeCreate(name="Bench", starts_on=today + timedelta(days=30)),
@@ -115,27 +119,27 @@ async def _work(mentees: int) -> dict[str, Any]:
             },
         )
         started = time.perf_counter()
-        await service.submit_application(
+        await submit_application(
             scope, intake.id, body, actor=Actor(person_id=person, roles=("member",))
         )
         timings.append(time.perf_counter() - started)
     started = time.perf_counter()
-    run = await service.create_run(scope, intake.id, actor=OPERATOR)
+    run = await create_run(scope, intake.id, actor=OPERATOR)
     run_s = time.perf_counter() - started
     started = time.perf_counter()
-    await service.publish_run(scope, run.id, actor=OPERATOR)
+    await publish_run(scope, run.id, actor=OPERATOR)
     publish_s = time.perf_counter() - started
     accepts: list[float] = []
     coordinator = Actor(roles=("coordinator",))
-    for partnership in await service.list_partnerships(scope, actor=coordinator):
+    for partnership in await list_partnerships(scope, actor=coordinator):
         for person in (partnership.person_a, partnership.person_b):
             started = time.perf_counter()
-            await service.accept_partnership(
+            await accept_partnership(
                 scope, partnership.id, actor=Actor(person_id=person, roles=("member",))
             )
             accepts.append(time.perf_counter() - started)
     started = time.perf_counter()
-    charged = await service.charge_due_fees(scope, add_months(today, 2), actor=OPERATOR)
+    charged = await charge_due_fees(scope, add_months(today, 2), actor=OPERATOR)
     charge_s = time.perf_counter() - started
     return {
         "kind": "intake",

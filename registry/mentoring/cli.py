@@ -43,7 +43,7 @@ def charge_fees_command(slug: str | None, as_of: str | None, apply: bool) -> Non
 
     async def charge() -> list[tuple[str, int]]:
         from registry.audit.ledger import OPERATOR
-        from registry.mentoring.service import charge_due_fees
+        from registry.mentoring.fees import charge_due_fees
         from tenants import clock
 
         counts: list[tuple[str, int]] = []
@@ -74,7 +74,7 @@ def close_ended_command(slug: str | None, as_of: str | None, apply: bool) -> Non
 
     async def close() -> list[tuple[str, int]]:
         from registry.audit.ledger import OPERATOR
-        from registry.mentoring.service import complete_ended
+        from registry.mentoring.partnerships import complete_ended
         from tenants import clock
 
         counts: list[tuple[str, int]] = []
@@ -112,7 +112,7 @@ def export_pairs_command(slug: str, intake_id: str, out: Path) -> None:
     fmt = "xlsx" if out.suffix.lower() == ".xlsx" else "csv"
 
     async def export() -> bytes:
-        from registry.mentoring.service import export_pairs
+        from registry.mentoring.runs import export_pairs
         from tenants.scope import TenantScope
         from tenants.service import get_tenant
 

@@ -1,4 +1,4 @@
-"""HTTP routes of mentoring: thin handlers over `registry.mentoring.service`.
+"""HTTP routes of mentoring: thin handlers over the mentoring services.
 
 Participants (members) see only their own applications and partnerships; the tenant's
 readers (coordinator, admin, auditor, executive) see every scheme's. Coordinators and
@@ -19,7 +19,7 @@ from litestar.response import Response
 from registry.audit.ledger import Actor
 from registry.http.files import attachment
 from registry.http.tenancy import TENANT_PATH, TenantRoutes, allow
-from registry.mentoring import corrections, service
+from registry.mentoring import applications, corrections, fees, partnerships, runs, schemes
 from registry.mentoring.export import MEDIA_TYPES
 from registry.mentoring.schemas import (
     ApplicationIn,
@@ -81,7 +81,7 @@ class SchemeController(TenantRoutes):
 
     @get("/schemes", **allow(EVERYONE), summary="The tenant's mentoring schemes")
     async def list_schemes(self, tenant_scope: Scope) -> list[SchemeOut]:
-        return await service.list_schemes(tenant_scope)
+        return await schemes.list_schemes(tenant_scope)
 
     @post(
         "/schemes",
@@ -96,11 +96,11 @@ class SchemeController(TenantRoutes):
     async def create_scheme(
         self, tenant_scope: Scope, actor: Who, data: JSONBody[SchemeCreate]
     ) -> SchemeOut:
-        return await service.create_scheme(tenant_scope, data, actor=actor)
+        return await schemes.create_scheme(tenant_scope, data, actor=actor)
 
     @get("/schemes/{scheme_id:uuid}", **allow(EVERYONE), summary="One scheme")
     async def show_scheme(self, tenant_scope: Scope, scheme_id: FromPath[UUID]) -> SchemeOut:
-        return await service.get_scheme(tenant_scope, scheme_id)
+        return await schemes.get_scheme(tenant_scope, scheme_id)
 
     @patch(
         "/schemes/{scheme_id:uuid}",
@@ -128,7 +128,7 @@ class SchemeController(TenantRoutes):
 
     @get("/schemes/{scheme_id:uuid}/intakes", **allow(EVERYONE), summary="A scheme's intakes")
     async def list_intakes(self, tenant_scope: Scope, scheme_id: FromPath[UUID]) -> list[IntakeOut]:
-        return await service.list_intakes(tenant_scope, scheme_id)
+        return await schemes.list_intakes(tenant_scope, scheme_id)
 
     @post(
         "/schemes/{scheme_id:uuid}/intakes",
@@ -147,11 +147,11 @@ class SchemeController(TenantRoutes):
         scheme_id: FromPath[UUID],
         data: JSONBody[IntakeCreate],
     ) -> IntakeOut:
-        return await service.create_intake(tenant_scope, scheme_id, data, actor=actor)
+        return await schemes.create_intake(tenant_scope, scheme_id, data, actor=actor)
 
     @get("/intakes/{intake_id:uuid}", **allow(EVERYONE), summary="One intake with its dates")
     async def show_intake(self, tenant_scope: Scope, intake_id: FromPath[UUID]) -> IntakeOut:
-        return await service.get_intake(tenant_scope, intake_id)
+        return await schemes.get_intake(tenant_scope, intake_id)
 
     @patch(
         "/intakes/{intake_id:uuid}",
@@ -196,7 +196,7 @@ class SchemeController(TenantRoutes):
         intake_id: FromPath[UUID],
         data: JSONBody[ApplicationIn],
     ) -> ApplicationOut:
-        return await service.submit_application(tenant_scope, intake_id, data, actor=actor)
+        return await applications.submit_application(tenant_scope, intake_id, data, actor=actor)
 
     @get(
         "/intakes/{intake_id:uuid}/applications",
@@ -210,7 +210,9 @@ class SchemeController(TenantRoutes):
         intake_id: FromPath[UUID],
         status: ApplicationStatus = None,
     ) -> list[ApplicationOut]:
-        return await service.list_applications(tenant_scope, intake_id, actor=actor, status=status)
+        return await applications.list_applications(
+            tenant_scope, intake_id, actor=actor, status=status
+        )
 
     @get(
         "/applications",
@@ -218,7 +220,7 @@ class SchemeController(TenantRoutes):
         summary="Your own applications, in every intake",
     )
     async def my_applications(self, tenant_scope: Scope, actor: Who) -> list[ApplicationOut]:
-        return await service.my_applications(tenant_scope, actor=actor)
+        return await applications.my_applications(tenant_scope, actor=actor)
 
     @get(
         "/intakes/{intake_id:uuid}/pairs.csv",
@@ -246,7 +248,7 @@ class SchemeController(TenantRoutes):
     async def show_application(
         self, tenant_scope: Scope, actor: Who, application_id: FromPath[UUID]
     ) -> ApplicationOut:
-        return await service.get_application(tenant_scope, application_id, actor=actor)
+        return await applications.get_application(tenant_scope, application_id, actor=actor)
 
     @post(
         "/applications/{application_id:uuid}/admit",
@@ -257,7 +259,7 @@ class SchemeController(TenantRoutes):
     async def admit(
         self, tenant_scope: Scope, actor: Who, application_id: FromPath[UUID]
     ) -> ApplicationOut:
-        return await service.admit_application(tenant_scope, application_id, actor=actor)
+        return await applications.admit_application(tenant_scope, application_id, actor=actor)
 
     @post(
         "/applications/{application_id:uuid}/refuse",
@@ -272,7 +274,7 @@ class SchemeController(TenantRoutes):
         application_id: FromPath[UUID],
         data: JSONBody[ReasonIn],
     ) -> ApplicationOut:
-        return await service.refuse_application(
+        return await applications.refuse_application(
             tenant_scope, application_id, data.reason, actor=actor
         )
 
@@ -289,7 +291,7 @@ class SchemeController(TenantRoutes):
         application_id: FromPath[UUID],
         data: JSONBody[ReasonIn],
     ) -> ApplicationOut:
-        return await service.withdraw_application(
+        return await applications.withdraw_application(
             tenant_scope, application_id, data.reason, actor=actor
         )
 
@@ -306,9 +308,7 @@ class SchemeController(TenantRoutes):
         application_id: FromPath[UUID],
         data: JSONBody[FeeIn],
     ) -> ApplicationOut:
-        return await service.set_fee(
-            tenant_scope, application_id, data.state, data.note, actor=actor
-        )
+        return await fees.set_fee(tenant_scope, application_id, data.state, data.note, actor=actor)
 
     @post(
         "/applications/{application_id:uuid}/fee/refund",
@@ -337,7 +337,7 @@ class SchemeController(TenantRoutes):
     async def create_run(
         self, tenant_scope: Scope, actor: Who, intake_id: FromPath[UUID]
     ) -> MatchRunOut:
-        return await service.create_run(tenant_scope, intake_id, actor=actor)
+        return await runs.create_run(tenant_scope, intake_id, actor=actor)
 
     @get(
         "/intakes/{intake_id:uuid}/match-runs",
@@ -345,11 +345,11 @@ class SchemeController(TenantRoutes):
         summary="An intake's match runs, oldest first",
     )
     async def list_runs(self, tenant_scope: Scope, intake_id: FromPath[UUID]) -> list[MatchRunOut]:
-        return await service.list_runs(tenant_scope, intake_id)
+        return await runs.list_runs(tenant_scope, intake_id)
 
     @get("/match-runs/{run_id:uuid}", **allow(READERS), summary="One match run")
     async def show_run(self, tenant_scope: Scope, run_id: FromPath[UUID]) -> MatchRunOut:
-        return await service.get_run(tenant_scope, run_id)
+        return await runs.get_run(tenant_scope, run_id)
 
     @get(
         "/match-runs/{run_id:uuid}/pin-choices",
@@ -368,7 +368,7 @@ class SchemeController(TenantRoutes):
     async def pin(
         self, tenant_scope: Scope, actor: Who, run_id: FromPath[UUID], data: JSONBody[PinIn]
     ) -> MatchRunOut:
-        return await service.pin_pair(tenant_scope, run_id, data.a, data.b, actor=actor)
+        return await runs.pin_pair(tenant_scope, run_id, data.a, data.b, actor=actor)
 
     @post(
         "/match-runs/{run_id:uuid}/unpin",
@@ -379,7 +379,7 @@ class SchemeController(TenantRoutes):
     async def unpin(
         self, tenant_scope: Scope, actor: Who, run_id: FromPath[UUID], data: JSONBody[PinIn]
     ) -> MatchRunOut:
-        return await service.unpin_pair(tenant_scope, run_id, data.a, data.b, actor=actor)
+        return await runs.unpin_pair(tenant_scope, run_id, data.a, data.b, actor=actor)
 
     @post(
         "/match-runs/{run_id:uuid}/swap",
@@ -390,9 +390,7 @@ class SchemeController(TenantRoutes):
     async def swap(
         self, tenant_scope: Scope, actor: Who, run_id: FromPath[UUID], data: JSONBody[SwapIn]
     ) -> MatchRunOut:
-        return await service.swap_partners(
-            tenant_scope, run_id, data.first, data.second, actor=actor
-        )
+        return await runs.swap_partners(tenant_scope, run_id, data.first, data.second, actor=actor)
 
     @post(
         "/match-runs/{run_id:uuid}/rerun",
@@ -401,7 +399,7 @@ class SchemeController(TenantRoutes):
         summary="Compute the draft again over the pool as it is now, keeping its pins",
     )
     async def rerun(self, tenant_scope: Scope, actor: Who, run_id: FromPath[UUID]) -> MatchRunOut:
-        return await service.rerun(tenant_scope, run_id, actor=actor)
+        return await runs.rerun(tenant_scope, run_id, actor=actor)
 
     @post(
         "/match-runs/{run_id:uuid}/publish",
@@ -410,11 +408,11 @@ class SchemeController(TenantRoutes):
         summary="Publish the draft: partnerships proposed, both parties notified",
     )
     async def publish(self, tenant_scope: Scope, actor: Who, run_id: FromPath[UUID]) -> MatchRunOut:
-        return await service.publish_run(tenant_scope, run_id, actor=actor)
+        return await runs.publish_run(tenant_scope, run_id, actor=actor)
 
 
 async def _export(scope: TenantScope, intake_id: UUID, format: str) -> Response[bytes]:
-    content, media_type, name = await service.export_pairs(scope, intake_id, format)
+    content, media_type, name = await runs.export_pairs(scope, intake_id, format)
     return attachment(content, media_type, name)
 
 
@@ -432,7 +430,7 @@ class PartnershipController(TenantRoutes):
         intake: Annotated[UUID | None, QueryParameter(description="Only this intake's")] = None,
         in_state: PartnershipState = None,
     ) -> list[PartnershipOut]:
-        return await service.list_partnerships(
+        return await partnerships.list_partnerships(
             tenant_scope, actor=actor, intake_id=intake, state=in_state
         )
 
@@ -440,7 +438,7 @@ class PartnershipController(TenantRoutes):
     async def show(
         self, tenant_scope: Scope, actor: Who, partnership_id: FromPath[UUID]
     ) -> PartnershipOut:
-        return await service.get_partnership(tenant_scope, partnership_id, actor=actor)
+        return await partnerships.get_partnership(tenant_scope, partnership_id, actor=actor)
 
     @post(
         "/{partnership_id:uuid}/accept",
@@ -451,7 +449,7 @@ class PartnershipController(TenantRoutes):
     async def accept(
         self, tenant_scope: Scope, actor: Who, partnership_id: FromPath[UUID]
     ) -> PartnershipOut:
-        return await service.accept_partnership(tenant_scope, partnership_id, actor=actor)
+        return await partnerships.accept_partnership(tenant_scope, partnership_id, actor=actor)
 
     @post(
         "/{partnership_id:uuid}/activate",
@@ -462,7 +460,7 @@ class PartnershipController(TenantRoutes):
     async def activate(
         self, tenant_scope: Scope, actor: Who, partnership_id: FromPath[UUID]
     ) -> PartnershipOut:
-        return await service.activate_partnership(tenant_scope, partnership_id, actor=actor)
+        return await partnerships.activate_partnership(tenant_scope, partnership_id, actor=actor)
 
     @post(
         "/{partnership_id:uuid}/midway-review",
@@ -473,7 +471,7 @@ class PartnershipController(TenantRoutes):
     async def midway_review(
         self, tenant_scope: Scope, actor: Who, partnership_id: FromPath[UUID]
     ) -> PartnershipOut:
-        return await service.record_midway_review(tenant_scope, partnership_id, actor=actor)
+        return await partnerships.record_midway_review(tenant_scope, partnership_id, actor=actor)
 
     @post(
         "/{partnership_id:uuid}/complete",
@@ -492,7 +490,7 @@ class PartnershipController(TenantRoutes):
         data: JSONBody[CompleteIn | None] = None,
     ) -> PartnershipOut:
         reason = data.reason if data is not None else ""
-        return await service.complete_partnership(
+        return await partnerships.complete_partnership(
             tenant_scope, partnership_id, actor=actor, reason=reason
         )
 
@@ -505,7 +503,7 @@ class PartnershipController(TenantRoutes):
     async def evaluate(
         self, tenant_scope: Scope, actor: Who, partnership_id: FromPath[UUID]
     ) -> PartnershipOut:
-        return await service.record_evaluation(tenant_scope, partnership_id, actor=actor)
+        return await partnerships.record_evaluation(tenant_scope, partnership_id, actor=actor)
 
     @post(
         "/{partnership_id:uuid}/withdraw",
@@ -520,7 +518,7 @@ class PartnershipController(TenantRoutes):
         partnership_id: FromPath[UUID],
         data: JSONBody[ReasonIn],
     ) -> PartnershipOut:
-        return await service.withdraw_from_partnership(
+        return await partnerships.withdraw_from_partnership(
             tenant_scope, partnership_id, data.reason, actor=actor
         )
 
@@ -537,7 +535,7 @@ class PartnershipController(TenantRoutes):
         partnership_id: FromPath[UUID],
         data: JSONBody[TerminateIn],
     ) -> PartnershipOut:
-        return await service.terminate_partnership(
+        return await partnerships.terminate_partnership(
             tenant_scope, partnership_id, data.reason, data.in_breach, actor=actor
         )
 

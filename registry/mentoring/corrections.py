@@ -28,7 +28,10 @@ import msgspec
 from policies import Policy
 from policies.dates import human_date
 from registry.audit.ledger import Actor, lock_head
-from registry.mentoring import domain, service
+from registry.mentoring import domain
+from registry.mentoring.applications import _application_row, _set_application, get_application
+from registry.mentoring.records import _date, _json, _names, _opt_date, _row
+from registry.mentoring.runs import _pool
 from registry.mentoring.schemas import (
     ApplicationOut,
     IntakeEdit,
@@ -37,6 +40,15 @@ from registry.mentoring.schemas import (
     PinChoices,
     SchemeEdit,
     SchemeOut,
+)
+from registry.mentoring.schemes import (
+    _intake_with_scheme,
+    _load_policy,
+    _scheme_row,
+    get_intake,
+    get_scheme,
+    intake_dates,
+    scheme_policy,
 )
 from registry.mentoring.tables import (
     MentoringApplication,
@@ -98,7 +110,7 @@ async def update_scheme(
     """Correct a scheme while no application to any of its intakes is stored."""
     from registry.matching import weights_for_scheme
 
-    scheme = await service._scheme_row(scope, scheme_id)
+    scheme = await _scheme_row(scope, scheme_id)
     sid = as_uuid(scheme["id"])
     given = _given(data, ("name", "mode", "policy", "preset", "interests", "weights_preset"))
     if "policy" in given and "preset" in given:
@@ -161,17 +173,17 @@ async def update_scheme(
             await actor.record(
                 scope.tenant_id, "mentoring.scheme.updated", "mentoring_scheme", sid, changes
             )
-    return await service.get_scheme(scope, sid)
+    return await get_scheme(scope, sid)
 
 
 def _stored_value(scheme: dict[str, Any], key: str) -> Any:
     value = scheme[key]
-    return list(service._json(value)) if key == "interests" else value
+    return list(_json(value)) if key == "interests" else value
 
 
 async def _scheme_policy(scope: TenantScope, source: str, name: str) -> Policy:
     try:
-        policy = await service._load_policy(scope, source, name)
+        policy = await _load_policy(scope, source, name)
     except NotFound:
         raise InvalidInput("policy", f"the tenant has no policy {name!r}") from None
     if policy.subject_kind != "applicant":
@@ -184,7 +196,7 @@ async def _scheme_policy(scope: TenantScope, source: str, name: str) -> Policy:
 
 async def delete_scheme(scope: TenantScope, scheme_id: UUID | str, *, actor: Actor) -> None:
     """Delete a scheme that has no intake (delete its empty intakes first)."""
-    scheme = await service._scheme_row(scope, scheme_id)
+    scheme = await _scheme_row(scope, scheme_id)
     sid = as_uuid(scheme["id"])
     async with write_transaction():
         await lock_head(scope.tenant_id)
@@ -226,13 +238,13 @@ async def update_intake(
     """Correct an intake while no application to it is stored; its dates only before
     its applications open. Dates are planned again from the policy: those not given
     keep their value while the start stays, and follow the policy when it moves."""
-    intake, scheme = await service._intake_with_scheme(scope, intake_id)
+    intake, scheme = await _intake_with_scheme(scope, intake_id)
     iid = as_uuid(intake["id"])
     today = await clock.today(scope)
-    policy = await service.scheme_policy(scope, scheme)
+    policy = await scheme_policy(scope, scheme)
     dated = _given(data, ("starts_on", *DATE_FIELDS))
     values: dict[str, Any] = _given(data, ("name", "planned_places"))
-    current = service.intake_dates(intake)
+    current = intake_dates(intake)
     if dated:
         if today >= current.applications_open:
             raise Conflict(
@@ -266,8 +278,7 @@ async def update_intake(
         changes = {
             key: [_shown(intake[key]), _shown(value)]
             for key, value in values.items()
-            if _shown(service._opt_date(intake[key]) if key in DATED else intake[key])
-            != _shown(value)
+            if _shown(_opt_date(intake[key]) if key in DATED else intake[key]) != _shown(value)
         }
         if changes:
             await scope.update(
@@ -276,7 +287,7 @@ async def update_intake(
             await actor.record(
                 scope.tenant_id, "mentoring.intake.updated", "mentoring_intake", iid, changes
             )
-    return await service.get_intake(scope, iid)
+    return await get_intake(scope, iid)
 
 
 #: Every stored date column of an intake.
@@ -294,9 +305,7 @@ async def _check_rounds(
         MentoringIntake.scheme == as_uuid(scheme["id"])
     )
     year = starts_on.year
-    others = sum(
-        service._date(r["starts_on"]).year == year for r in rows if as_uuid(r["id"]) != intake_id
-    )
+    others = sum(_date(r["starts_on"]).year == year for r in rows if as_uuid(r["id"]) != intake_id)
     if others >= term.rounds_per_year:
         raise InvalidInput(
             "starts_on",
@@ -307,7 +316,7 @@ async def _check_rounds(
 
 async def delete_intake(scope: TenantScope, intake_id: UUID | str, *, actor: Actor) -> None:
     """Delete an intake no application was made to (its empty draft runs go with it)."""
-    intake, scheme = await service._intake_with_scheme(scope, intake_id)
+    intake, scheme = await _intake_with_scheme(scope, intake_id)
     iid = as_uuid(intake["id"])
     async with write_transaction():
         await lock_head(scope.tenant_id)
@@ -327,7 +336,7 @@ async def delete_intake(scope: TenantScope, intake_id: UUID | str, *, actor: Act
             {
                 "scheme": [scheme["id"], None],
                 "name": [intake["name"], None],
-                "starts_on": [_shown(service._date(intake["starts_on"])), None],
+                "starts_on": [_shown(_date(intake["starts_on"])), None],
             },
         )
 
@@ -342,13 +351,13 @@ async def refund_fee(
     charges it again (only a fee that is due is ever charged)."""
     async with write_transaction():
         await lock_head(scope.tenant_id)
-        app = await service._application_row(scope, application_id, actor)
+        app = await _application_row(scope, application_id, actor)
         current = app["fee_state"]
         if current != "charged":
             raise Conflict(
                 f"the fee is {current.replace('_', ' ')}; only a charged fee is refunded"
             )
-        await service._set_application(
+        await _set_application(
             scope,
             app,
             {
@@ -368,7 +377,7 @@ async def refund_fee(
             },
             reason,
         )
-    return await service.get_application(scope, application_id, actor=actor)
+    return await get_application(scope, application_id, actor=actor)
 
 
 # --- pins -------------------------------------------------------------------------------
@@ -377,12 +386,12 @@ async def refund_fee(
 async def pin_choices(scope: TenantScope, run_id: UUID | str) -> PinChoices:
     """Who a draft can pin: the pool the run is computed over (a mentee already matched,
     a mentor without a place left, a withdrawn applicant is not in it), by name."""
-    run = await service._row(scope, MentoringMatchRun, run_id, "match run")
-    intake, scheme = await service._intake_with_scheme(scope, run["intake"])
+    run = await _row(scope, MentoringMatchRun, run_id, "match run")
+    intake, scheme = await _intake_with_scheme(scope, run["intake"])
     if run["status"] != "draft":
         return PinChoices(first=[], second=[])
-    pool, _ = await service._pool(scope, intake)
-    people = await service._names(scope, [as_uuid(a.person) for a in pool.values()])
+    pool, _ = await _pool(scope, intake)
+    people = await _names(scope, [as_uuid(a.person) for a in pool.values()])
 
     def choice(applicant: Any) -> PinChoice:
         return PinChoice(
@@ -427,7 +436,7 @@ async def pin_labels(
         MentoringApplication.status,
         MentoringApplication.role,
     ).where(MentoringApplication.id.is_in(wanted or [UUID(int=0)]))
-    people = await service._names(scope, [as_uuid(r["person"]) for r in rows])
+    people = await _names(scope, [as_uuid(r["person"]) for r in rows])
     labels: dict[str, str] = {}
     for row in rows:
         app_id = str(as_uuid(row["id"]))

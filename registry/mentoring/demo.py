@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from registry.audit.ledger import OPERATOR
-from registry.mentoring import service
 from registry.mentoring.schemas import IntakeCreate, SchemeCreate
+from registry.mentoring.schemes import create_intake, create_scheme, list_schemes
 from tenants import clock
 from tenants.scope import TenantScope
 from tenants.tables import Tenant
@@ -47,9 +47,9 @@ async def load_mentoring_demo(tenants: dict[str, Tenant]) -> list[str]:
             continue
         scope = TenantScope(tenant.id, slug)
         today = await clock.today(scope)
-        if any(scheme.name == name for scheme in await service.list_schemes(scope)):
+        if any(scheme.name == name for scheme in await list_schemes(scope)):
             continue
-        scheme = await service.create_scheme(
+        scheme = await create_scheme(
             scope,
             SchemeCreate(name=name, mode=mode, preset=preset, interests=interests),  # type: ignore[arg-type]
             actor=OPERATOR,
@@ -65,6 +65,6 @@ async def load_mentoring_demo(tenants: dict[str, Tenant]) -> list[str]:
             intake = IntakeCreate(name="Next round", starts_on=today + timedelta(days=40))
         else:
             intake = IntakeCreate(name="Next intake", starts_on=today + timedelta(days=30))
-        await service.create_intake(scope, scheme.id, intake, actor=OPERATOR)
+        await create_intake(scope, scheme.id, intake, actor=OPERATOR)
         added.append(slug)
     return added

@@ -24,7 +24,12 @@ from piccolo.table import Table
 
 from registry.audit.canonical import loads_canonical
 from registry.audit.ledger import Actor, lock_head
-from registry.mentoring import service as mentoring
+from registry.mentoring.partnerships import (
+    activate_partnership,
+    complete_partnership,
+    record_evaluation,
+    record_midway_review,
+)
 from registry.mentoring.tables import MentoringIntake, MentoringPartnership, MentoringScheme
 from registry.notifications.service import notify, people_with_role
 from registry.participation import access
@@ -288,7 +293,7 @@ async def log_meeting(
     if view.state == "accepted":
         # The first meeting is the contact that makes an accepted partnership active,
         # from the day it was held.
-        activate = functools.partial(mentoring.activate_partnership, first_day=held_on)
+        activate = functools.partial(activate_partnership, first_day=held_on)
         await _advance(scope, view.id, (activate,), actor)
     return _meeting_out(row, {row.id: notes} if has_notes and notes else {})
 
@@ -705,11 +710,11 @@ async def answer_survey(
 #: Both answering the end-of-intake evaluation of a pair never marked completed
 #: completes it first.
 _REVIEWED: dict[str, dict[str, tuple[Step, ...]]] = {
-    "midway": {"active": (mentoring.record_midway_review,)},
+    "midway": {"active": (record_midway_review,)},
     "evaluation": {
-        "active": (mentoring.complete_partnership, mentoring.record_evaluation),
-        "midway_review_done": (mentoring.complete_partnership, mentoring.record_evaluation),
-        "completed": (mentoring.record_evaluation,),
+        "active": (complete_partnership, record_evaluation),
+        "midway_review_done": (complete_partnership, record_evaluation),
+        "completed": (record_evaluation,),
     },
 }
 

@@ -4,8 +4,8 @@ open today, once."""
 from __future__ import annotations
 
 from registry.audit.ledger import OPERATOR
-from registry.mentoring import service
 from registry.mentoring.demo import SCHEMES, load_mentoring_demo
+from registry.mentoring.schemes import list_intakes, list_schemes
 from tenants import clock
 from tenants.scope import TenantScope
 from tenants.service import create_tenant
@@ -22,7 +22,7 @@ async def test_demo_schemes_are_open_today_and_added_once(database):
     for slug, name, mode, preset, _ in SCHEMES:
         scope = TenantScope(tenants[slug].id, str(tenants[slug].slug))
         today = await clock.today(scope)
-        (scheme,) = [s for s in await service.list_schemes(scope) if s.name == name]
+        (scheme,) = [s for s in await list_schemes(scope) if s.name == name]
         assert (scheme.mode, scheme.policy_name) == (mode, preset)
-        (intake,) = await service.list_intakes(scope, scheme.id)
+        (intake,) = await list_intakes(scope, scheme.id)
         assert intake.applications_open <= today <= intake.applications_close, slug

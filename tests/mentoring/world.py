@@ -12,8 +12,9 @@ from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
 
 from registry.audit.ledger import Actor
-from registry.mentoring import service
+from registry.mentoring.applications import submit_application
 from registry.mentoring.schemas import ApplicationIn, IntakeCreate
+from registry.mentoring.schemes import create_intake
 from registry.mentoring.tables import MentoringMatchRun, MentoringPartnership, MentoringScheme
 from tenants.scope import TenantScope
 
@@ -51,7 +52,7 @@ async def seed_mentoring(scope: TenantScope, mentor: UUID, mentee: UUID) -> dict
         created_at=datetime.now(UTC),
     )
     start = date.today() + timedelta(days=30)
-    intake = await service.create_intake(
+    intake = await create_intake(
         scope,
         scheme.id,
         IntakeCreate(name="Seeded intake", starts_on=start),
@@ -61,7 +62,7 @@ async def seed_mentoring(scope: TenantScope, mentor: UUID, mentee: UUID) -> dict
     apps = {}
     for role, person in (("mentor", mentor), ("mentee", mentee)):
         actor = Actor(person_id=person, roles=("member",))
-        out = await service.submit_application(scope, intake.id, _application(role), actor=actor)
+        out = await submit_application(scope, intake.id, _application(role), actor=actor)
         apps[role] = out.id
     ids["application_id"] = apps["mentee"]
     pair = {

@@ -13,9 +13,9 @@ from policies import Policy
 from policies.rules.eligibility import CommitmentRule, DeclarationsRule, MembershipRule
 from policies.rules.money import FeeRule
 from registry.audit.ledger import Actor
-from registry.mentoring import service as mentoring
 from registry.mentoring.controllers import PARTICIPANTS, READERS, RUNNERS
 from registry.mentoring.schemas import IntakeOut, SchemeOut
+from registry.mentoring.schemes import list_intakes, list_schemes, scheme_policy
 from tenants import clock
 from tenants.database import as_uuid
 from tenants.roles import ALL_ROLES, Role
@@ -151,8 +151,8 @@ def form_needs(policy: Policy) -> FormNeeds:
 async def all_intakes(scope: TenantScope) -> list[tuple[SchemeOut, IntakeOut]]:
     """Every intake of the tenant with its scheme, schemes in order of creation."""
     found: list[tuple[SchemeOut, IntakeOut]] = []
-    for scheme in await mentoring.list_schemes(scope):
-        found += [(scheme, i) for i in await mentoring.list_intakes(scope, scheme.id)]
+    for scheme in await list_schemes(scope):
+        found += [(scheme, i) for i in await list_intakes(scope, scheme.id)]
     return found
 
 
@@ -168,7 +168,7 @@ async def policy_of(scope: TenantScope, scheme: SchemeOut) -> Policy:
         "policy_source": scheme.policy_source,
         "policy_name": scheme.policy_name,
     }
-    return await mentoring.scheme_policy(scope, row)
+    return await scheme_policy(scope, row)
 
 
 def pays_fee(policy: Policy, role: str) -> bool:

@@ -18,8 +18,8 @@ from litestar.response import Redirect, Template
 from registry.audit.ledger import Actor
 from registry.http.tenancy import allow
 from registry.mentoring import corrections
-from registry.mentoring import service as mentoring
 from registry.mentoring.schemas import IntakeEdit, SchemeEdit
+from registry.mentoring.schemes import get_intake, get_scheme
 from registry.web.mentoring import forms
 from registry.web.mentoring.common import RUNNERS
 from registry.web.rendering import page
@@ -55,8 +55,8 @@ class CorrectionPages(TenantPages):
         status: int = 200,
         deleting: bool = False,
     ) -> Template:
-        intake = await mentoring.get_intake(scope, intake_id)
-        scheme = await mentoring.get_scheme(scope, intake.scheme_id)
+        intake = await get_intake(scope, intake_id)
+        scheme = await get_scheme(scope, intake.scheme_id)
         current = {
             "name": intake.name,
             **{f: getattr(intake, f).isoformat() for f, _ in INTAKE_FIELDS[1:]},
@@ -91,7 +91,7 @@ class CorrectionPages(TenantPages):
     async def correct_intake(
         self, request: Req, tenant_scope: Scope, actor: Who, intake_id: FromPath[UUID]
     ) -> Template | Redirect:
-        intake = await mentoring.get_intake(tenant_scope, intake_id)
+        intake = await get_intake(tenant_scope, intake_id)
         values, _ = await forms.read(request)
         errors: dict[str, str] = {}
         changed: dict[str, Any] = {}
@@ -130,7 +130,7 @@ class CorrectionPages(TenantPages):
     async def delete_intake(
         self, request: Req, tenant_scope: Scope, actor: Who, intake_id: FromPath[UUID]
     ) -> Template | Redirect:
-        intake = await mentoring.get_intake(tenant_scope, intake_id)
+        intake = await get_intake(tenant_scope, intake_id)
         try:
             await corrections.delete_intake(tenant_scope, intake_id, actor=actor)
         except Conflict as exc:
@@ -153,7 +153,7 @@ class CorrectionPages(TenantPages):
         status: int = 200,
         deleting: bool = False,
     ) -> Template:
-        scheme = await mentoring.get_scheme(scope, scheme_id)
+        scheme = await get_scheme(scope, scheme_id)
         return await page(
             request,
             "mentoring/correct.html",
@@ -184,7 +184,7 @@ class CorrectionPages(TenantPages):
     async def correct_scheme(
         self, request: Req, tenant_scope: Scope, actor: Who, scheme_id: FromPath[UUID]
     ) -> Template | Redirect:
-        await mentoring.get_scheme(tenant_scope, scheme_id)
+        await get_scheme(tenant_scope, scheme_id)
         values, _ = await forms.read(request)
         errors: dict[str, str] = {}
         refusal, status = "", 400

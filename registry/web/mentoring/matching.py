@@ -16,8 +16,10 @@ from litestar.response import Redirect, Template
 from registry.audit.ledger import Actor
 from registry.http.tenancy import Caller, allow
 from registry.mentoring import corrections
-from registry.mentoring import service as mentoring
+from registry.mentoring.applications import list_applications
+from registry.mentoring.runs import create_run, get_run, pin_pair, publish_run, rerun, swap_partners
 from registry.mentoring.schemas import MatchRunOut, PinChoice
+from registry.mentoring.schemes import get_intake, get_scheme
 from registry.web.mentoring import forms
 from registry.web.mentoring.common import READERS, RUNNERS, breakdown_rows, names
 from registry.web.rendering import page
@@ -67,11 +69,9 @@ class MatchRunPages(TenantPages):
         status: int = 200,
         template: str = "mentoring/run.html",
     ) -> Template:
-        intake = await mentoring.get_intake(scope, run.intake_id)
-        scheme = await mentoring.get_scheme(scope, intake.scheme_id)
-        applications = {
-            a.id: a for a in await mentoring.list_applications(scope, intake.id, actor=actor)
-        }
+        intake = await get_intake(scope, run.intake_id)
+        scheme = await get_scheme(scope, intake.scheme_id)
+        applications = {a.id: a for a in await list_applications(scope, intake.id, actor=actor)}
         people = await names(scope, [a.person_id for a in applications.values()])
 
         def who(application_id: UUID) -> str:
@@ -133,7 +133,7 @@ class MatchRunPages(TenantPages):
     async def run_matching(
         self, tenant_scope: Scope, actor: Who, intake_id: FromPath[UUID]
     ) -> Redirect:
-        run = await mentoring.create_run(tenant_scope, intake_id, actor=actor)
+        run = await create_run(tenant_scope, intake_id, actor=actor)
         return self._back(tenant_scope, run.id, "created")
 
     def _back(self, scope: TenantScope, run_id: UUID, what: str) -> Redirect:
@@ -151,7 +151,7 @@ class MatchRunPages(TenantPages):
         run_id: FromPath[UUID],
         done: FromQuery[str] = "",
     ) -> Template:
-        run = await mentoring.get_run(tenant_scope, run_id)
+        run = await get_run(tenant_scope, run_id)
         return await self._review(
             request, tenant_scope, actor, caller, run, notice=NOTICES.get(done, "")
         )
@@ -167,7 +167,7 @@ class MatchRunPages(TenantPages):
     ) -> Template | Redirect:
         """Swap, pin or run again: the form's choices, then the service's answer (its
         refusals next to the field they name, or above the draft)."""
-        run = await mentoring.get_run(scope, run_id)  # another tenant's run: 404 first
+        run = await get_run(scope, run_id)  # another tenant's run: 404 first
         values, _ = await forms.read(request)
         errors: dict[str, str] = {}
         refusal, status = "", 400
@@ -176,14 +176,14 @@ class MatchRunPages(TenantPages):
                 first = _uuid(str(values.get("first", "")), "first", errors, "a first partner")
                 second = _uuid(str(values.get("second", "")), "second", errors, "a second partner")
                 if first and second:
-                    await mentoring.swap_partners(scope, run_id, first, second, actor=actor)
+                    await swap_partners(scope, run_id, first, second, actor=actor)
             elif what == "pinned":
                 a = _uuid(str(values.get("a", "")), "a", errors, "who to pin")
                 b = _uuid(str(values.get("b", "")), "b", errors, "their partner")
                 if a and b:
-                    await mentoring.pin_pair(scope, run_id, a, b, actor=actor)
+                    await pin_pair(scope, run_id, a, b, actor=actor)
             else:
-                await mentoring.rerun(scope, run_id, actor=actor)
+                await rerun(scope, run_id, actor=actor)
         except InvalidInput as exc:
             errors[exc.field] = exc.message
         except Conflict as exc:
@@ -195,7 +195,7 @@ class MatchRunPages(TenantPages):
             scope,
             actor,
             caller,
-            await mentoring.get_run(scope, run.id),
+            await get_run(scope, run.id),
             errors=errors,
             form=values,
             refusal=refusal,
@@ -228,7 +228,7 @@ class MatchRunPages(TenantPages):
         caller: NamedDependency[Caller],
         run_id: FromPath[UUID],
     ) -> Template:
-        run = await mentoring.get_run(tenant_scope, run_id)
+        run = await get_run(tenant_scope, run_id)
         return await self._review(
             request, tenant_scope, actor, caller, run, template="mentoring/run_publish.html"
         )
@@ -242,9 +242,9 @@ class MatchRunPages(TenantPages):
         caller: NamedDependency[Caller],
         run_id: FromPath[UUID],
     ) -> Template | Redirect:
-        run = await mentoring.get_run(tenant_scope, run_id)
+        run = await get_run(tenant_scope, run_id)
         try:
-            await mentoring.publish_run(tenant_scope, run_id, actor=actor)
+            await publish_run(tenant_scope, run_id, actor=actor)
         except Conflict as exc:
             return await self._review(
                 request,

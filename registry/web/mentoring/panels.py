@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from registry.audit.ledger import Actor
-from registry.mentoring import service as mentoring
+from registry.mentoring.applications import my_applications
+from registry.mentoring.partnerships import list_partnerships
 from registry.participation import service as participation
 from registry.web.mentoring.common import (
     STATE_LABELS,
@@ -53,10 +54,10 @@ async def coordinator_intakes(scope: TenantScope, caller: Caller) -> dict[str, A
 
 async def my_partnership(scope: TenantScope, caller: Caller) -> dict[str, Any]:
     actor = as_party(Actor(person_id=caller.person_id))
-    partnerships = await mentoring.list_partnerships(scope, actor=actor)
+    partnerships = await list_partnerships(scope, actor=actor)
     partnerships.sort(key=lambda p: p.created_at, reverse=True)
     others = [p.person_b if p.person_a == caller.person_id else p.person_a for p in partnerships]
-    applications = await mentoring.my_applications(scope, actor=actor)
+    applications = await my_applications(scope, actor=actor)
     applied = {a.intake_id for a in applications}
     today = await clock.today(scope)
     open_now = [

@@ -20,8 +20,20 @@ from litestar.response import Redirect, Template
 
 from registry.audit.ledger import Actor
 from registry.http.tenancy import Caller, allow
-from registry.mentoring import service as mentoring
+from registry.mentoring.partnerships import (
+    accept_partnership,
+    activate_partnership,
+    complete_partnership,
+    get_partnership,
+    list_partnerships,
+    record_evaluation,
+    record_midway_review,
+    terminate_partnership,
+    withdraw_from_partnership,
+)
+from registry.mentoring.records import is_reader
 from registry.mentoring.schemas import PartnershipOut
+from registry.mentoring.schemes import get_intake, get_scheme
 from registry.participation import service as participation
 from registry.participation.schemas import MEETING_MODES, MINUTES_MAX, NOTES_MAX, SurveyOut
 from registry.web.mentoring import forms
@@ -68,10 +80,10 @@ NOTICES = {
 }
 #: Steps after acceptance, by their URL: (service function, what the button says).
 STEPS = {
-    "activate": (mentoring.activate_partnership, "Contact has begun: make it active"),
-    "midway-review": (mentoring.record_midway_review, "Record the midway review"),
-    "complete": (mentoring.complete_partnership, "Mark the partnership completed"),
-    "evaluate": (mentoring.record_evaluation, "Record the evaluation"),
+    "activate": (activate_partnership, "Contact has begun: make it active"),
+    "midway-review": (record_midway_review, "Record the midway review"),
+    "complete": (complete_partnership, "Mark the partnership completed"),
+    "evaluate": (record_evaluation, "Record the evaluation"),
 }
 #: Which steps a partnership in a state offers.
 STEPS_FROM = {
@@ -106,8 +118,8 @@ class PartnershipPages(TenantPages):
         status: int = 200,
     ) -> Template:
         p = partnership
-        intake = await mentoring.get_intake(scope, p.intake_id)
-        scheme = await mentoring.get_scheme(scope, intake.scheme_id)
+        intake = await get_intake(scope, p.intake_id)
+        scheme = await get_scheme(scope, intake.scheme_id)
         people = await names(scope, [p.person_a, p.person_b])
         side = (
             "a" if actor.person_id == p.person_a else "b" if actor.person_id == p.person_b else ""
@@ -158,14 +170,12 @@ class PartnershipPages(TenantPages):
         mine: FromQuery[bool] = False,
     ) -> Template:
         """Your partnerships (the link of the matching notice); staff see every one."""
-        everyone = mentoring.is_reader(actor) and not mine
-        found = await mentoring.list_partnerships(
-            tenant_scope, actor=actor if everyone else as_party(actor)
-        )
+        everyone = is_reader(actor) and not mine
+        found = await list_partnerships(tenant_scope, actor=actor if everyone else as_party(actor))
         intakes = {}
         for intake_id in {p.intake_id for p in found}:
-            intake = await mentoring.get_intake(tenant_scope, intake_id)
-            scheme = await mentoring.get_scheme(tenant_scope, intake.scheme_id)
+            intake = await get_intake(tenant_scope, intake_id)
+            scheme = await get_scheme(tenant_scope, intake.scheme_id)
             intakes[intake_id] = f"{scheme.name}, {intake.name}"
         people = await names(tenant_scope, [x for p in found for x in (p.person_a, p.person_b)])
         return await page(
@@ -189,7 +199,7 @@ class PartnershipPages(TenantPages):
         partnership_id: FromPath[UUID],
         done: FromQuery[str] = "",
     ) -> Template:
-        found = await mentoring.get_partnership(tenant_scope, partnership_id, actor=actor)
+        found = await get_partnership(tenant_scope, partnership_id, actor=actor)
         return await self._render(
             request, tenant_scope, actor, caller, found, notice=NOTICES.get(done, "")
         )
@@ -199,7 +209,7 @@ class PartnershipPages(TenantPages):
         self, tenant_scope: Scope, actor: Who, partnership_id: FromPath[UUID]
     ) -> Redirect:
         """Participation's notifications link here; the page lives under mentoring."""
-        found = await mentoring.get_partnership(tenant_scope, partnership_id, actor=actor)
+        found = await get_partnership(tenant_scope, partnership_id, actor=actor)
         return Redirect(base(tenant_scope, found.id), status_code=303)
 
     async def _refused(
@@ -228,7 +238,7 @@ class PartnershipPages(TenantPages):
         caller: NamedDependency[Caller],
         partnership_id: FromPath[UUID],
     ) -> Template | Redirect:
-        found = await mentoring.get_partnership(tenant_scope, partnership_id, actor=actor)
+        found = await get_partnership(tenant_scope, partnership_id, actor=actor)
         values, _ = await forms.read(request)
         if values.get("agree") != "yes":
             return await self._render(
@@ -241,7 +251,7 @@ class PartnershipPages(TenantPages):
                 status=400,
             )
         try:
-            await mentoring.accept_partnership(tenant_scope, partnership_id, actor=actor)
+            await accept_partnership(tenant_scope, partnership_id, actor=actor)
         except (Conflict, Forbidden) as exc:
             return await self._refused(request, tenant_scope, actor, caller, found, exc)
         return Redirect(f"{base(tenant_scope, found.id)}?done=accepted", status_code=303)
@@ -255,16 +265,14 @@ class PartnershipPages(TenantPages):
         partnership_id: UUID,
         step: str,
     ) -> Template | Redirect:
-        found = await mentoring.get_partnership(scope, partnership_id, actor=actor)
+        found = await get_partnership(scope, partnership_id, actor=actor)
         move, _ = STEPS[step]
         try:
             if step == "complete":
                 # Before the intake's end a coordinator completes it early, saying why.
                 values, _ = await forms.read(request)
                 reason = str(values.get("reason", "")).strip()[:2000]
-                await mentoring.complete_partnership(
-                    scope, partnership_id, actor=actor, reason=reason
-                )
+                await complete_partnership(scope, partnership_id, actor=actor, reason=reason)
             else:
                 await move(scope, partnership_id, actor=actor)
         except InvalidInput as exc:
@@ -303,7 +311,7 @@ class PartnershipPages(TenantPages):
         how: str,
         submitted: bool,
     ) -> Template | Redirect:
-        found = await mentoring.get_partnership(scope, partnership_id, actor=actor)
+        found = await get_partnership(scope, partnership_id, actor=actor)
         template = f"mentoring/partnership_{how}.html"
         if not submitted:
             return await self._render(request, scope, actor, caller, found, template=template)
@@ -323,11 +331,9 @@ class PartnershipPages(TenantPages):
         if not errors:
             try:
                 if how == "withdraw":
-                    await mentoring.withdraw_from_partnership(
-                        scope, partnership_id, reason, actor=actor
-                    )
+                    await withdraw_from_partnership(scope, partnership_id, reason, actor=actor)
                 else:
-                    await mentoring.terminate_partnership(
+                    await terminate_partnership(
                         scope, partnership_id, reason, in_breach, actor=actor
                     )
             except InvalidInput as exc:
@@ -434,7 +440,7 @@ class PartnershipPages(TenantPages):
         caller: NamedDependency[Caller],
         partnership_id: FromPath[UUID],
     ) -> Template | Redirect:
-        found = await mentoring.get_partnership(tenant_scope, partnership_id, actor=actor)
+        found = await get_partnership(tenant_scope, partnership_id, actor=actor)
         values, _ = await forms.read(request)
         errors: dict[str, str] = {}
         held_on = forms.day(values, "held_on", errors, required=True)
@@ -487,7 +493,7 @@ class PartnershipPages(TenantPages):
         submitted: bool,
     ) -> Template | Redirect:
         meeting = await participation.get_meeting(scope, meeting_id, actor)
-        found = await mentoring.get_partnership(scope, meeting.partnership_id, actor=actor)
+        found = await get_partnership(scope, meeting.partnership_id, actor=actor)
         refusal, status = "", 200
         if submitted:
             try:
@@ -533,7 +539,7 @@ class PartnershipPages(TenantPages):
         caller: NamedDependency[Caller],
         partnership_id: FromPath[UUID],
     ) -> Template | Redirect:
-        found = await mentoring.get_partnership(tenant_scope, partnership_id, actor=actor)
+        found = await get_partnership(tenant_scope, partnership_id, actor=actor)
         try:
             await participation.issue_certificates(tenant_scope, partnership_id, actor=actor)
         except (Conflict, Forbidden) as exc:
@@ -554,8 +560,8 @@ class PartnershipPages(TenantPages):
         refusal: str = "",
         status: int = 200,
     ) -> Template:
-        found = await mentoring.get_partnership(scope, survey.partnership_id, actor=actor)
-        intake = await mentoring.get_intake(scope, found.intake_id)
+        found = await get_partnership(scope, survey.partnership_id, actor=actor)
+        intake = await get_intake(scope, found.intake_id)
         mine = next((r for r in survey.responses if r.person_id == actor.person_id), None)
         party = actor.person_id in (found.person_a, found.person_b)
         return await page(

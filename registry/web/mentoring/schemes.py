@@ -3,7 +3,8 @@
 A coordinator starts a scheme from a preset and sets up its intakes (every date the
 policy fixes comes from it); a member applies to an open intake as mentor, mentee or
 peer with what matching needs and what the policy reads, and sees the policy's
-Decision with the reason of every rule. The services are `registry.mentoring.service`'s.
+Decision with the reason of every rule. The services are those of `registry.mentoring`
+(`schemes`, `applications`, `fees`).
 """
 
 from __future__ import annotations
@@ -20,9 +21,29 @@ from litestar.response import Redirect, Template
 from policies import Policy, list_presets, load_preset
 from registry.audit.ledger import Actor
 from registry.http.tenancy import Caller, allow
-from registry.mentoring import corrections, languages
-from registry.mentoring import service as mentoring
+from registry.mentoring import corrections, domain, languages
+from registry.mentoring.applications import (
+    admit_application,
+    get_application,
+    list_applications,
+    my_applications,
+    submit_application,
+    withdraw_application,
+)
+from registry.mentoring.fees import set_fee
+from registry.mentoring.partnerships import list_partnerships
+from registry.mentoring.records import is_reader
+from registry.mentoring.runs import list_runs
 from registry.mentoring.schemas import ApplicationOut, IntakeOut, RefundIn
+from registry.mentoring.schemes import (
+    create_intake,
+    create_scheme,
+    get_intake,
+    get_scheme,
+    list_intakes,
+    list_schemes,
+    scheme_policy,
+)
 from registry.policies.service import list_policies
 from registry.web.mentoring import forms
 from registry.web.mentoring.common import (
@@ -59,7 +80,7 @@ Req = Request[Any, Any, Any]
 
 
 def mode_of(policy: Policy) -> str:
-    return "peer" if "peer" in mentoring.domain.allowed_roles(policy) else "mentor-mentee"
+    return "peer" if "peer" in domain.allowed_roles(policy) else "mentor-mentee"
 
 
 def presets() -> dict[str, tuple[str, str]]:
@@ -86,7 +107,7 @@ async def policy_choices(scope: TenantScope) -> dict[str, tuple[str, str]]:
             continue
         row = {"policy_source": "tenant", "policy_name": stored.name}
         try:
-            policy = await mentoring.scheme_policy(scope, row)
+            policy = await scheme_policy(scope, row)
         except Conflict:
             continue  # a stored version that no longer loads is not offered
         mode = mode_of(policy)
@@ -121,11 +142,11 @@ class MentoringPages(TenantPages):
         status: int = 200,
     ) -> Template:
         today = await clock.today(scope)
-        schemes = await mentoring.list_schemes(scope)
+        schemes = await list_schemes(scope)
         intakes = await all_intakes(scope)
-        mine = await mentoring.my_applications(scope, actor=actor)
+        mine = await my_applications(scope, actor=actor)
         applied = {a.intake_id: a for a in mine}
-        partnerships = await mentoring.list_partnerships(scope, actor=as_party(actor))
+        partnerships = await list_partnerships(scope, actor=as_party(actor))
         return await page(
             request,
             "mentoring/index.html",
@@ -165,7 +186,7 @@ class MentoringPages(TenantPages):
         data, errors = forms.scheme_form(values, multi, modes)
         if data is not None:
             try:
-                scheme = await mentoring.create_scheme(tenant_scope, data, actor=actor)
+                scheme = await create_scheme(tenant_scope, data, actor=actor)
             except InvalidInput as exc:
                 # The service names `policy` or `preset`; the form has one choice.
                 field = "preset" if exc.field in ("policy", "mode") else exc.field
@@ -187,14 +208,14 @@ class MentoringPages(TenantPages):
         errors: dict[str, str] | None = None,
         status: int = 200,
     ) -> Template:
-        scheme = await mentoring.get_scheme(scope, scheme_id)
+        scheme = await get_scheme(scope, scheme_id)
         return await page(
             request,
             "mentoring/scheme.html",
             title=scheme.name,
             scheme=scheme,
             rules=policy_rules(await policy_of(scope, scheme)),
-            intakes=await mentoring.list_intakes(scope, scheme_id),
+            intakes=await list_intakes(scope, scheme_id),
             runner=caller.has(*RUNNERS),
             form=form or {},
             errors=errors or {},
@@ -220,12 +241,12 @@ class MentoringPages(TenantPages):
         caller: NamedDependency[Caller],
         scheme_id: FromPath[UUID],
     ) -> Template | Redirect:
-        await mentoring.get_scheme(tenant_scope, scheme_id)  # another tenant's: 404 first
+        await get_scheme(tenant_scope, scheme_id)  # another tenant's: 404 first
         values, _ = await forms.read(request)
         data, errors = forms.intake_form(values)
         if data is not None:
             try:
-                intake = await mentoring.create_intake(tenant_scope, scheme_id, data, actor=actor)
+                intake = await create_intake(tenant_scope, scheme_id, data, actor=actor)
             except InvalidInput as exc:
                 errors[exc.field] = exc.message
             else:
@@ -246,13 +267,11 @@ class MentoringPages(TenantPages):
         intake_id: FromPath[UUID],
         created: FromQuery[bool] = False,
     ) -> Template:
-        intake = await mentoring.get_intake(tenant_scope, intake_id)
-        scheme = await mentoring.get_scheme(tenant_scope, intake.scheme_id)
-        applications = await mentoring.list_applications(tenant_scope, intake_id, actor=actor)
+        intake = await get_intake(tenant_scope, intake_id)
+        scheme = await get_scheme(tenant_scope, intake.scheme_id)
+        applications = await list_applications(tenant_scope, intake_id, actor=actor)
         runner = caller.has(*RUNNERS)
-        runs = (
-            await mentoring.list_runs(tenant_scope, intake_id) if mentoring.is_reader(actor) else []
-        )
+        runs = await list_runs(tenant_scope, intake_id) if is_reader(actor) else []
         own = [a for a in applications if a.person_id == actor.person_id]
         return await page(
             request,
@@ -265,7 +284,7 @@ class MentoringPages(TenantPages):
             own=own[0] if own else None,
             runs=list(reversed(runs)),
             runner=runner,
-            reader=mentoring.is_reader(actor),
+            reader=is_reader(actor),
             can_apply=caller.has(*PARTICIPANTS)
             and window_open(intake, await clock.today(tenant_scope)),
             notice="The intake is set up; its dates come from the scheme's policy."
@@ -285,7 +304,7 @@ class MentoringPages(TenantPages):
         refusal: str = "",
         status: int = 200,
     ) -> Template:
-        scheme = await mentoring.get_scheme(scope, intake.scheme_id)
+        scheme = await get_scheme(scope, intake.scheme_id)
         policy = await policy_of(scope, scheme)
         needs = form_needs(policy)
         tenant = await get_tenant(scope.slug)
@@ -327,15 +346,15 @@ class MentoringPages(TenantPages):
     async def apply_form(
         self, request: Req, tenant_scope: Scope, intake_id: FromPath[UUID]
     ) -> Template:
-        intake = await mentoring.get_intake(tenant_scope, intake_id)
+        intake = await get_intake(tenant_scope, intake_id)
         return await self._apply_form(request, tenant_scope, intake)
 
     @post("/intakes/{intake_id:uuid}/apply", **allow(PARTICIPANTS), status_code=303)
     async def apply(
         self, request: Req, tenant_scope: Scope, actor: Who, intake_id: FromPath[UUID]
     ) -> Template | Redirect:
-        intake = await mentoring.get_intake(tenant_scope, intake_id)
-        scheme = await mentoring.get_scheme(tenant_scope, intake.scheme_id)
+        intake = await get_intake(tenant_scope, intake_id)
+        scheme = await get_scheme(tenant_scope, intake.scheme_id)
         needs = form_needs(await policy_of(tenant_scope, scheme))
         values, multi = await forms.read(request)
         data, errors = forms.application_form(values, multi, scheme.mode, needs)
@@ -351,9 +370,7 @@ class MentoringPages(TenantPages):
                 data, avoid=avoid, pair_with=partner[0] if partner else None
             )
             try:
-                made = await mentoring.submit_application(
-                    tenant_scope, intake_id, data, actor=actor
-                )
+                made = await submit_application(tenant_scope, intake_id, data, actor=actor)
             except InvalidInput as exc:
                 errors[exc.field] = exc.message
             except (Forbidden, Conflict) as exc:
@@ -388,8 +405,8 @@ class MentoringPages(TenantPages):
         form: dict[str, Any] | None = None,
         status: int = 200,
     ) -> Template:
-        intake = await mentoring.get_intake(scope, application.intake_id)
-        scheme = await mentoring.get_scheme(scope, intake.scheme_id)
+        intake = await get_intake(scope, application.intake_id)
+        scheme = await get_scheme(scope, intake.scheme_id)
         people = await names(scope, [application.person_id])
         return await page(
             request,
@@ -422,7 +439,7 @@ class MentoringPages(TenantPages):
         admitted: FromQuery[bool] = False,
         fee: FromQuery[bool] = False,
     ) -> Template:
-        found = await mentoring.get_application(tenant_scope, application_id, actor=actor)
+        found = await get_application(tenant_scope, application_id, actor=actor)
         notice = ""
         if submitted:
             notice = "Your application is in. " + (
@@ -445,9 +462,9 @@ class MentoringPages(TenantPages):
         caller: NamedDependency[Caller],
         application_id: FromPath[UUID],
     ) -> Template | Redirect:
-        found = await mentoring.get_application(tenant_scope, application_id, actor=actor)
+        found = await get_application(tenant_scope, application_id, actor=actor)
         try:
-            await mentoring.admit_application(tenant_scope, application_id, actor=actor)
+            await admit_application(tenant_scope, application_id, actor=actor)
         except Conflict as exc:
             return await self._application(
                 request, tenant_scope, actor, caller, found, refusal=exc.detail, status=409
@@ -466,7 +483,7 @@ class MentoringPages(TenantPages):
         application_id: FromPath[UUID],
     ) -> Template | Redirect:
         """A coordinator marks the fee charged (only once due) or waived."""
-        found = await mentoring.get_application(tenant_scope, application_id, actor=actor)
+        found = await get_application(tenant_scope, application_id, actor=actor)
         values, _ = await forms.read(request)
         state, note = str(values.get("fee_state", "")), str(values.get("fee_note", ""))
         errors: dict[str, str] = {}
@@ -476,7 +493,7 @@ class MentoringPages(TenantPages):
             errors["fee_note"] = "Use at most 2000 characters"
         if not errors:
             try:
-                await mentoring.set_fee(tenant_scope, application_id, state, note, actor=actor)
+                await set_fee(tenant_scope, application_id, state, note, actor=actor)
             except Conflict as exc:
                 return await self._application(
                     request, tenant_scope, actor, caller, found, refusal=exc.detail, status=409
@@ -498,7 +515,7 @@ class MentoringPages(TenantPages):
         application_id: FromPath[UUID],
     ) -> Template | Redirect:
         """A coordinator refunds a charged fee, saying why."""
-        found = await mentoring.get_application(tenant_scope, application_id, actor=actor)
+        found = await get_application(tenant_scope, application_id, actor=actor)
         values, _ = await forms.read(request)
         errors: dict[str, str] = {}
         try:
@@ -524,7 +541,7 @@ class MentoringPages(TenantPages):
     async def confirm_withdraw(
         self, request: Req, tenant_scope: Scope, actor: Who, application_id: FromPath[UUID]
     ) -> Template:
-        found = await mentoring.get_application(tenant_scope, application_id, actor=actor)
+        found = await get_application(tenant_scope, application_id, actor=actor)
         return await page(
             request,
             "mentoring/application_withdraw.html",
@@ -540,7 +557,7 @@ class MentoringPages(TenantPages):
     async def withdraw(
         self, request: Req, tenant_scope: Scope, actor: Who, application_id: FromPath[UUID]
     ) -> Template | Redirect:
-        found = await mentoring.get_application(tenant_scope, application_id, actor=actor)
+        found = await get_application(tenant_scope, application_id, actor=actor)
         values, _ = await forms.read(request)
         reason = str(values.get("reason", ""))
         errors: dict[str, str] = {}
@@ -551,9 +568,7 @@ class MentoringPages(TenantPages):
             errors["reason"] = "Use at most 2000 characters"
         else:
             try:
-                await mentoring.withdraw_application(
-                    tenant_scope, application_id, reason, actor=actor
-                )
+                await withdraw_application(tenant_scope, application_id, reason, actor=actor)
             except (Conflict, Forbidden) as exc:
                 refusal, status = exc.detail, exc.status
             else:
