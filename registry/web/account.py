@@ -59,17 +59,7 @@ def _sign_in_form(
         },
         status_code=status,
     )
-    response.cookies.append(
-        Cookie(
-            key=SIGN_IN_CSRF_COOKIE,
-            value=csrf,
-            httponly=True,
-            samesite="strict",
-            secure=load_settings().server.secure_cookies,
-            path="/sign-in",
-            max_age=3600,
-        )
-    )
+    response.cookies.append(_csrf_cookie(SIGN_IN_CSRF_COOKIE, csrf, path="/sign-in"))
     return response
 
 
@@ -177,18 +167,21 @@ def _public_form(template: str, title: str, status: int = 200, **context: Any) -
         context={"title": title, "form_csrf": token, "errors": {}, **context},
         status_code=status,
     )
-    response.cookies.append(
-        Cookie(
-            key=FORM_CSRF_COOKIE,
-            value=token,
-            httponly=True,
-            samesite="strict",
-            secure=load_settings().server.secure_cookies,
-            path="/",
-            max_age=3600,
-        )
-    )
+    response.cookies.append(_csrf_cookie(FORM_CSRF_COOKIE, token, path="/"))
     return response
+
+
+def _csrf_cookie(key: str, token: str, *, path: str) -> Cookie:
+    """The double-submit half of a form's CSRF token: an hour, this site only."""
+    return Cookie(
+        key=key,
+        value=token,
+        httponly=True,
+        samesite="strict",
+        secure=load_settings().server.secure_cookies,
+        path=path,
+        max_age=3600,
+    )
 
 
 async def _checked_form(request: Request[Any, Any, Any]) -> tuple[Form, bool]:
