@@ -43,8 +43,8 @@ from registry.mentoring.schemas import (
 )
 from registry.mentoring.schemes import (
     _intake_with_scheme,
-    _load_policy,
     _scheme_row,
+    applicant_policy,
     get_intake,
     get_scheme,
     intake_dates,
@@ -58,7 +58,7 @@ from registry.mentoring.tables import (
 )
 from tenants import clock
 from tenants.database import as_uuid, write_transaction
-from tenants.errors import Conflict, InvalidInput, NotFound
+from tenants.errors import Conflict, InvalidInput
 from tenants.scope import TenantScope
 
 #: The intake's dates a coordinator may give, in the order they are planned.
@@ -126,7 +126,7 @@ async def update_scheme(
     elif "preset" in given:
         source, name = "preset", given["preset"]
     mode = given.get("mode", scheme["mode"])
-    policy = await _scheme_policy(scope, source, name)
+    policy = await applicant_policy(scope, source, name)
     if (source, name) != (scheme["policy_source"], scheme["policy_name"]):
         values["policy_source"], values["policy_name"] = source, name
     if mode != scheme["mode"]:
@@ -179,19 +179,6 @@ async def update_scheme(
 def _stored_value(scheme: dict[str, Any], key: str) -> Any:
     value = scheme[key]
     return list(_json(value)) if key == "interests" else value
-
-
-async def _scheme_policy(scope: TenantScope, source: str, name: str) -> Policy:
-    try:
-        policy = await _load_policy(scope, source, name)
-    except NotFound:
-        raise InvalidInput("policy", f"the tenant has no policy {name!r}") from None
-    if policy.subject_kind != "applicant":
-        raise InvalidInput(
-            "preset" if source == "preset" else "policy",
-            f"{name!r} is a policy about partners, not applicants",
-        )
-    return policy
 
 
 async def delete_scheme(scope: TenantScope, scheme_id: UUID | str, *, actor: Actor) -> None:

@@ -72,14 +72,8 @@ def _scheme_out(row: dict[str, Any]) -> SchemeOut:
     )
 
 
-async def create_scheme(scope: TenantScope, data: SchemeCreate, *, actor: Actor) -> SchemeOut:
-    """A scheme under a stored tenant policy or a preset, whose roles fit its mode."""
-    from registry.matching import weights_for_scheme
-
-    if (data.policy is None) == (data.preset is None):
-        raise InvalidInput("policy", "give either a stored policy's name or a preset, not both")
-    source, name = ("tenant", data.policy) if data.policy else ("preset", data.preset)
-    assert name is not None
+async def applicant_policy(scope: TenantScope, source: str, name: str) -> Policy:
+    """The named preset or stored policy, which must be about applicants (400 naming it)."""
     try:
         policy = await _load_policy(scope, source, name)
     except NotFound:
@@ -89,6 +83,18 @@ async def create_scheme(scope: TenantScope, data: SchemeCreate, *, actor: Actor)
             "preset" if source == "preset" else "policy",
             f"{name!r} is a policy about partners, not applicants",
         )
+    return policy
+
+
+async def create_scheme(scope: TenantScope, data: SchemeCreate, *, actor: Actor) -> SchemeOut:
+    """A scheme under a stored tenant policy or a preset, whose roles fit its mode."""
+    from registry.matching import weights_for_scheme
+
+    if (data.policy is None) == (data.preset is None):
+        raise InvalidInput("policy", "give either a stored policy's name or a preset, not both")
+    source, name = ("tenant", data.policy) if data.policy else ("preset", data.preset)
+    assert name is not None
+    policy = await applicant_policy(scope, source, name)
     probe_role = "peer" if data.mode == "peer" else "mentee"
     allowed = domain.allowed_roles(policy)
     if allowed and probe_role not in allowed:
